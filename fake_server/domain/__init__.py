@@ -1,0 +1,1 @@
+"""The fake's domain layer: plain Python state and rules, no HTTP."""

@@ -1,0 +1,112 @@
+"""One fake Stream app (tenant): all state of one api_key, guarded by one lock."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from typing import Any
+
+from fake_server.domain.auth import TokenVerifier
+from fake_server.domain.channel_types import ChannelTypeRegistry, CommandRegistry
+from fake_server.domain.clock import Clock
+from fake_server.domain.events import Event, EventLog
+from fake_server.domain.faults import FaultInjector
+from fake_server.domain.moderation import BanRecord, ChannelMute, UserMute
+from fake_server.domain.ratelimits import RateLimiter
+from fake_server.domain.requestlog import RequestLog
+from fake_server.domain.settings import default_settings
+from fake_server.domain.tasks import TaskRegistry
+from fake_server.domain.timefmt import format_time
+from fake_server.domain.users import UserDirectory
+
+
+class ChatApp:
+    """State and rules of one app. Knows nothing about HTTP.
+
+    Every mutation happens while ``lock`` is held (the HTTP layer takes it around each
+    request); code that touches state outside a request takes it too.
+    """
+
+    def __init__(
+        self,
+        api_key: str,
+        api_secret: str,
+        *,
+        name: str | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.api_key = api_key
+        self.api_secret = api_secret
+        self.name = name or api_key
+        self.clock = clock or Clock()
+        self.lock = threading.RLock()
+        self.events = EventLog()
+        self.requests = RequestLog()
+        self.rate_limits = RateLimiter(self.clock)
+        self.faults = FaultInjector()
+        self.tokens = TokenVerifier(self)
+        self._init_state()
+
+    def _init_state(self) -> None:
+        self.created_at: datetime = self.clock.now()
+        self.settings: dict[str, Any] = default_settings()
+        self.commands = CommandRegistry()
+        self.channel_types = ChannelTypeRegistry(self)
+        self.users = UserDirectory(self)
+        self.tasks = TaskRegistry(self)
+        # Moderation records every area consults: bans show on users and members; mutes
+        # change unread counting.
+        self.bans: dict[tuple[str, str | None], BanRecord] = {}
+        self.user_mutes: dict[tuple[str, str], UserMute] = {}
+        self.channel_mutes: dict[tuple[str, str], ChannelMute] = {}
+
+        from fake_server.domain.chat import ChatCore
+
+        self.chat = ChatCore(self)
+
+    # -- control operations (also served under /_fake/) ------------------------------------------
+
+    def reset(self) -> None:
+        """Forget all data, logs, counters and faults; keep the credentials and the clock."""
+        with self.lock:
+            self._init_state()
+            self.events.clear()
+            self.requests.clear()
+            self.rate_limits = RateLimiter(self.clock)
+            self.faults.clear()
+            self.tokens = TokenVerifier(self)
+
+    def advance(self, seconds: float) -> datetime:
+        """Move this app's clock forward (token expiry, windows, timeouts all follow it)."""
+        return self.clock.advance(seconds)
+
+    def set_rate_limit(self, operation: str, limit: int | None) -> None:
+        self.rate_limits.set_limit(operation, limit)
+
+    # -- events ----------------------------------------------------------------------------------
+
+    def emit(self, event_type: str, **payload: Any) -> Event:
+        event: Event = {"type": event_type, **payload}
+        event.setdefault("created_at", format_time(self.clock.now()))
+        self.events.append(event)
+        return event
+
+    # -- moderation lookups ----------------------------------------------------------------------
+
+    def active_ban(self, user_id: str, cid: str | None = None) -> BanRecord | None:
+        ban = self.bans.get((user_id, cid))
+        if ban is None or not ban.active(self.clock.peek()):
+            return None
+        return ban
+
+    def active_user_mute(self, user_id: str, target_id: str) -> UserMute | None:
+        mute = self.user_mutes.get((user_id, target_id))
+        if mute is None or not mute.active(self.clock.peek()):
+            return None
+        return mute
+
+    def active_channel_mute(self, user_id: str, cid: str) -> ChannelMute | None:
+        mute = self.channel_mutes.get((user_id, cid))
+        if mute is None or not mute.active(self.clock.peek()):
+            return None
+        return mute

@@ -1,0 +1,68 @@
+"""The one clock of a fake app: real time by default, movable and freezable for tests."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+_TICK = timedelta(microseconds=1)
+
+
+class Clock:
+    """Time source for everything time-dependent in an app.
+
+    ``now()`` never returns the same instant twice and never goes backwards, so timestamps
+    double as a stable creation order even when many writes land in one microsecond or the
+    clock is frozen.
+    """
+
+    def __init__(self, frozen_at: datetime | None = None) -> None:
+        self._lock = threading.Lock()
+        self._offset = timedelta()
+        self._frozen_at = _aware(frozen_at) if frozen_at is not None else None
+        self._last = datetime.min.replace(tzinfo=UTC)
+
+    def now(self) -> datetime:
+        with self._lock:
+            base = self._frozen_at if self._frozen_at is not None else datetime.now(UTC)
+            instant = base + self._offset
+            if instant <= self._last:
+                instant = self._last + _TICK
+            self._last = instant
+            return instant
+
+    def peek(self) -> datetime:
+        """The current instant without reserving it (for reads such as rate-limit resets)."""
+        with self._lock:
+            base = self._frozen_at if self._frozen_at is not None else datetime.now(UTC)
+            return max(base + self._offset, self._last)
+
+    def advance(self, seconds: float) -> datetime:
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        with self._lock:
+            self._offset += timedelta(seconds=seconds)
+        return self.peek()
+
+    def freeze(self, at: datetime | None = None) -> datetime:
+        with self._lock:
+            current = (self._frozen_at or datetime.now(UTC)) + self._offset
+            self._frozen_at = _aware(at) if at is not None else current
+            self._offset = timedelta()
+            if self._frozen_at < self._last:
+                self._last = self._frozen_at
+        return self.peek()
+
+    def unfreeze(self) -> None:
+        with self._lock:
+            if self._frozen_at is not None:
+                self._offset = self._frozen_at - datetime.now(UTC)
+                self._frozen_at = None
+
+    @property
+    def frozen(self) -> bool:
+        return self._frozen_at is not None
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -1,0 +1,286 @@
+"""The ASGI endpoint of the Stream API: auth → rate limit → route → handler → Stream envelope."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
+
+from fake_server.domain.auth import SERVER, Actor
+from fake_server.domain.errors import APIError
+from fake_server.domain.ratelimits import DEFAULT_LIMIT, WINDOW_SECONDS, RateLimitState
+from fake_server.domain.requestlog import RequestRecord
+from fake_server.http.context import RawResponse, RequestContext
+from fake_server.http.routing import Route, Router
+
+if TYPE_CHECKING:
+    from fake_server.domain.app import ChatApp
+    from fake_server.domain.registry import AppRegistry
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+logger = logging.getLogger("fake_server")
+
+MORE_INFO = "https://getstream.io/chat/docs/api_errors_response"
+_JSON = b"application/json;charset=utf-8"
+_NOT_FOUND = "NotFound"
+
+
+class StreamAPI:
+    """Serves every Stream API route for all apps of a registry."""
+
+    def __init__(self, registry: AppRegistry, routes: Iterable[Route]) -> None:
+        self.registry = registry
+        self.router = Router(routes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        started = time.perf_counter()
+        method: str = scope["method"]
+        raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        raw_body = await _read_body(receive)
+        path = raw_path.decode("latin-1")
+        outcome = await self._handle(scope, method, path, query, headers, raw_body, started)
+        await _send(send, outcome)
+
+    async def _handle(
+        self,
+        scope: Scope,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        headers: dict[str, str],
+        raw_body: bytes,
+        started: float,
+    ) -> Outcome:
+        matched = self.router.match(method, path)
+        api_key = query.get("api_key", "")
+        app = self.registry.get(api_key) if api_key else None
+        if matched is None:
+            unmatched = app.rate_limits.peek(_NOT_FOUND, "server_side") if app else _unmetered()
+            return _error(_NOT_FOUND, APIError(404, 16, "Not Found"), unmatched, started, operation_label="Request")
+        route, params = matched
+        base_url = _base_url(scope, headers)
+        if route.public:
+            public = RequestContext(
+                app=app if app is not None else _NO_APP, actor=SERVER, method=method, path=path,
+                params=params, query=query, headers=headers, raw_body=raw_body,
+                base_url=base_url, registry=self.registry,
+            )
+            try:
+                return _success(route.handler(public), None, started)
+            except APIError as exc:
+                return _error(route.operation, exc, _unmetered(), started)
+        operation = route.operation
+        if app is None:
+            detail = "api_key not valid" if api_key else "api_key or app_id not provided"
+            return _error(operation, APIError(401, 2, detail), _unmetered(), started)
+
+        actor: Actor | None = None
+        limits = None
+        ctx: RequestContext | None = None
+        try:
+            actor = app.tokens.authenticate(headers.get("stream-auth-type"), headers.get("authorization"))
+            limits = app.rate_limits.hit(operation, _platform(actor, headers))
+            if not limits.allowed:
+                raise APIError(429, 9, "Too many requests, check response headers for more information.")
+            if actor.anonymous and method != "GET":
+                raise APIError(403, 17, "anonymous users can only read")
+            fault = app.faults.take(operation)
+            if fault is not None:
+                raise APIError(fault.status, fault.code, fault.message)
+            latency = app.faults.latency_for(operation)
+            if latency:
+                await asyncio.sleep(latency)
+            ctx = RequestContext(
+                app=app, actor=actor, method=method, path=path, params=params, query=query,
+                headers=headers, raw_body=raw_body, base_url=base_url, registry=self.registry,
+            )
+            with app.lock:
+                result = route.handler(ctx)
+            outcome = _success(result, limits, started)
+        except APIError as exc:
+            if limits is None:
+                limits = app.rate_limits.peek(operation, _platform(actor, headers) if actor else "server_side")
+            outcome = _error(operation, exc, limits, started)
+        except Exception:
+            logger.exception("unexpected failure serving %s %s", method, path)
+            limits = limits or app.rate_limits.peek(operation, "server_side")
+            outcome = _error(operation, APIError(500, -1, "internal server error"), limits, started)
+        _record(app, method, path, operation, query, params, ctx, raw_body, outcome, actor, headers)
+        return outcome
+
+
+class _NoApp:
+    """Stands in for the app in public routes reached without an api_key."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise APIError(404, 16, "Not Found")
+
+
+_NO_APP: Any = _NoApp()
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        if chunk:
+            chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks) if len(chunks) != 1 else chunks[0]
+
+
+def _platform(actor: Actor | None, headers: dict[str, str]) -> str:
+    if actor is None or actor.server:
+        return "server_side"
+    client = (headers.get("x-stream-client", "") + " " + headers.get("user-agent", "")).lower()
+    if "android" in client:
+        return "android"
+    if "ios" in client or "swift" in client:
+        return "ios"
+    return "web"
+
+
+def _base_url(scope: Scope, headers: dict[str, str]) -> str:
+    scheme = scope.get("scheme", "http")
+    host = headers.get("host")
+    if not host:
+        server = scope.get("server")
+        host = f"{server[0]}:{server[1]}" if server else "localhost"
+    return f"{scheme}://{host}"
+
+
+def _unmetered() -> RateLimitState:
+    window = int(time.time() // WINDOW_SECONDS)
+    return RateLimitState(limit=DEFAULT_LIMIT, remaining=DEFAULT_LIMIT, reset=(window + 1) * WINDOW_SECONDS)
+
+
+def _duration(started: float) -> str:
+    return f"{(time.perf_counter() - started) * 1000:.2f}ms"
+
+
+def _limit_headers(limits: RateLimitState | None) -> dict[str, str]:
+    if limits is None:
+        return {}
+    return {
+        "x-ratelimit-limit": str(limits.limit),
+        "x-ratelimit-remaining": str(limits.remaining),
+        "x-ratelimit-reset": str(limits.reset),
+    }
+
+
+@dataclass(slots=True)
+class Outcome:
+    status: int
+    body: bytes | RawResponse
+    headers: dict[str, str]
+    document: Any = None  # the JSON document behind ``body``, kept for the request log
+
+
+def _success(result: Any, limits: RateLimitState | None, started: float) -> Outcome:
+    if isinstance(result, RawResponse):
+        return Outcome(result.status, result, {**result.headers, **_limit_headers(limits)})
+    payload = dict(result) if result is not None else {}
+    payload["duration"] = _duration(started)
+    return Outcome(200, _dumps(payload), _limit_headers(limits), payload)
+
+
+def _error(
+    operation: str,
+    exc: APIError,
+    limits: RateLimitState | None,
+    started: float,
+    *,
+    operation_label: str | None = None,
+) -> Outcome:
+    label = operation_label or operation
+    envelope: dict[str, Any] = {
+        "code": exc.code,
+        "message": f'{label} failed with error: "{exc.detail}"',
+        "exception_fields": exc.exception_fields,
+        "StatusCode": exc.status,
+        "duration": "0.00ms",
+        "more_info": MORE_INFO,
+        "details": [],
+    }
+    extra = _limit_headers(limits)
+    if exc.status == 429 and limits is not None:
+        extra["x-ratelimit-remaining"] = "0"
+        extra["retry-after"] = str(max(limits.reset - int(time.time()), 0))
+    return Outcome(exc.status, _dumps(envelope), extra, envelope)
+
+
+def _dumps(payload: Any) -> bytes:
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+
+
+def _record(
+    app: ChatApp,
+    method: str,
+    path: str,
+    operation: str,
+    query: dict[str, str],
+    params: dict[str, str],
+    ctx: RequestContext | None,
+    raw_body: bytes,
+    outcome: Outcome,
+    actor: Actor | None,
+    headers: dict[str, str],
+) -> None:
+    request_body: Any = ctx._body if ctx is not None else None
+    if request_body is None and raw_body and "json" in headers.get("content-type", "json"):
+        try:
+            request_body = json.loads(raw_body)
+        except ValueError:
+            request_body = None
+    response = outcome.document
+    error_code = response.get("code") if outcome.status >= 400 and isinstance(response, dict) else None
+    app.requests.append(
+        RequestRecord(
+            method=method,
+            path=path,
+            operation=operation,
+            query={k: v for k, v in query.items() if k != "api_key"},
+            body=request_body,
+            status=outcome.status,
+            response=response,
+            at=app.clock.peek(),
+            platform=_platform(actor, headers) if actor else "server_side",
+            user_id=actor.user_id if actor else None,
+            error_code=error_code,
+            path_params=params,
+        )
+    )
+
+
+async def _send(send: Send, outcome: Outcome) -> None:
+    payload = outcome.body
+    if isinstance(payload, RawResponse):
+        content_type = payload.content_type.encode("latin-1")
+        body = payload.body
+    else:
+        content_type = _JSON
+        body = payload
+    raw_headers = [
+        (b"content-type", content_type),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    raw_headers.extend((k.encode("latin-1"), v.encode("latin-1")) for k, v in outcome.headers.items())
+    await send({"type": "http.response.start", "status": outcome.status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,1 @@
+"""One module per API area; each exposes ``ROUTES: list[Route]`` and is discovered automatically."""
