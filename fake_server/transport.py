@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import weakref
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import unquote
@@ -104,6 +105,8 @@ class FakeTransport(httpx.BaseTransport):
         self._loops: list[asyncio.AbstractEventLoop] = []
         self._background: asyncio.AbstractEventLoop | None = None
         self._background_lock = threading.Lock()
+        # Close the loops even when the client is never closed, so no "unclosed event loop" leaks.
+        self._finalizer = weakref.finalize(self, _close_loops, self._loops)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read()
@@ -135,10 +138,14 @@ class FakeTransport(httpx.BaseTransport):
             return self._background
 
     def close(self) -> None:
-        for loop in self._loops:
-            if not loop.is_running() and not loop.is_closed():
-                loop.close()
-        self._loops.clear()
+        _close_loops(self._loops)
         if self._background is not None:
             self._background.call_soon_threadsafe(self._background.stop)
             self._background = None
+
+
+def _close_loops(loops: list[asyncio.AbstractEventLoop]) -> None:
+    for loop in loops:
+        if not loop.is_running() and not loop.is_closed():
+            loop.close()
+    loops.clear()
