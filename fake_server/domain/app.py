@@ -7,11 +7,18 @@ from datetime import datetime
 from typing import Any
 
 from fake_server.domain.auth import TokenVerifier
+from fake_server.domain.blocklists import BlocklistRegistry
+from fake_server.domain.campaigns import CampaignStore
 from fake_server.domain.channel_types import ChannelTypeRegistry, CommandRegistry
 from fake_server.domain.clock import Clock
+from fake_server.domain.devices import PushRegistry
 from fake_server.domain.events import Event, EventLog
 from fake_server.domain.faults import FaultInjector
+from fake_server.domain.flags import FlagStore
+from fake_server.domain.imports import ImportRegistry
 from fake_server.domain.moderation import BanRecord, ChannelMute, UserMute
+from fake_server.domain.outbound import Outbound
+from fake_server.domain.permissions import AccessControl
 from fake_server.domain.ratelimits import RateLimiter
 from fake_server.domain.requestlog import RequestLog
 from fake_server.domain.settings import default_settings
@@ -46,6 +53,8 @@ class ChatApp:
         self.faults = FaultInjector()
         self.tokens = TokenVerifier(self)
         self._init_state()
+        # Delivery of events to webhooks/queues outlives resets (it subscribes to ``events``).
+        self.outbound = Outbound(self)
 
     def _init_state(self) -> None:
         self.created_at: datetime = self.clock.now()
@@ -59,6 +68,13 @@ class ChatApp:
         self.bans: dict[tuple[str, str | None], BanRecord] = {}
         self.user_mutes: dict[tuple[str, str], UserMute] = {}
         self.channel_mutes: dict[tuple[str, str], ChannelMute] = {}
+
+        self.blocklists = BlocklistRegistry(self)
+        self.access = AccessControl(self)
+        self.push = PushRegistry(self)
+        self.flags = FlagStore(self)
+        self.imports = ImportRegistry(self)
+        self.campaigns = CampaignStore(self)
 
         from fake_server.domain.chat import ChatCore
 
@@ -75,6 +91,7 @@ class ChatApp:
             self.rate_limits = RateLimiter(self.clock)
             self.faults.clear()
             self.tokens = TokenVerifier(self)
+            self.outbound.reset()
 
     def advance(self, seconds: float) -> datetime:
         """Move this app's clock forward (token expiry, windows, timeouts all follow it)."""
