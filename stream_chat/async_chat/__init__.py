@@ -1,0 +1,3 @@
+from stream_chat.async_chat.client import StreamChatAsync
+
+__all__ = ["StreamChatAsync"]

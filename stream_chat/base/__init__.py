@@ -1,0 +1,1 @@
+"""Machinery shared by the sync and async clients: configuration, wire format, endpoints."""
