@@ -14,22 +14,6 @@ RAW_VERBS = {"get", "post", "put", "patch", "delete"}
 ENDPOINT_CASES = [c for c in CASES if not (c.target == "client" and c.method in RAW_VERBS)]
 
 
-@pytest.fixture(scope="module")
-def router() -> Router:
-    return Router(all_routes())
-
-
-@pytest.mark.parametrize("case", ENDPOINT_CASES, ids=[c.id for c in ENDPOINT_CASES])
-def test_sdk_request_reaches_a_route(case: Case, router: Router) -> None:
-    assert router.match(case.verb, case.path) is not None, f"no route for {case.verb} {case.path}"
-
-
-@pytest.mark.parametrize("method", sorted(UPLOADS))
-def test_uploads_reach_a_route(method: str, router: Router) -> None:
-    verb, path = UPLOADS[method]
-    assert router.match(verb, path) is not None
-
-
 LOCAL_ONLY = {
     # Methods that make no request of their own.
     "create_token",
@@ -49,6 +33,22 @@ UPLOADS = {
     "send_file": ("POST", "/channels/messaging/general/file"),
     "send_image": ("POST", "/channels/messaging/general/image"),
 }
+
+
+@pytest.fixture(scope="module")
+def router() -> Router:
+    return Router(all_routes())
+
+
+@pytest.mark.parametrize("case", ENDPOINT_CASES, ids=[c.id for c in ENDPOINT_CASES])
+def test_sdk_request_reaches_a_route(case: Case, router: Router) -> None:
+    assert router.match(case.verb, case.path) is not None, f"no route for {case.verb} {case.path}"
+
+
+@pytest.mark.parametrize("method", sorted(UPLOADS))
+def test_uploads_reach_a_route(method: str, router: Router) -> None:
+    verb, path = UPLOADS[method]
+    assert router.match(verb, path) is not None
 
 
 def _public_methods(cls: type) -> set[str]:
