@@ -53,13 +53,14 @@ class TokenVerifier:
         if token[:7].lower() == "bearer ":
             token = token[7:].strip()
         claims = self._claims(token)
+        self._check_times(claims)
         if claims.get("server") is True:
             return SERVER
         user_id = claims.get("user_id")
         if not isinstance(user_id, str) or not user_id:
             raise _unauthorized(5, "token has neither a server nor a user_id claim")
-        self._check_times(claims)
         self._check_revocation(user_id, claims)
+        self._check_user_may_connect(user_id)
         return Actor(server=False, user_id=user_id)
 
     def _claims(self, token: str) -> dict[str, Any]:
@@ -72,8 +73,11 @@ class TokenVerifier:
         except jwt.PyJWTError as exc:
             raise _unauthorized(5, f"malformed token: {exc}") from None
         if header.get("alg") != "HS256":
-            raise _unauthorized(5, f"token algorithm {header.get('alg')!r} is not supported, use HS256")
-        dev_token = token.rsplit(".", 1)[-1] == "devtoken"
+            raise _unauthorized(
+                5, f"token algorithm {header.get('alg')!r} is not supported, use HS256"
+            )
+        # Development tokens (signature part "devtoken") and every other unsigned token are
+        # only accepted while the app has disable_auth_checks on.
         skip_signature = bool(self._app.settings.get("disable_auth_checks"))
         try:
             with warnings.catch_warnings():
@@ -84,7 +88,7 @@ class TokenVerifier:
                     self._app.api_secret,
                     algorithms=["HS256"],
                     options={
-                        "verify_signature": not (dev_token or skip_signature),
+                        "verify_signature": not skip_signature,
                         "verify_exp": False,
                         "verify_nbf": False,
                         "verify_iat": False,
@@ -93,13 +97,17 @@ class TokenVerifier:
                     },
                 )
         except jwt.InvalidSignatureError:
-            raise _unauthorized(43, "signature is not valid, make sure the token is signed with your app secret") from None
+            raise _unauthorized(
+                43, "signature is not valid, make sure the token is signed with your app secret"
+            ) from None
         except jwt.PyJWTError as exc:
             raise _unauthorized(5, f"malformed token: {exc}") from None
-        if (dev_token or skip_signature) and claims.get("server") is True:
-            # Only a correctly signed token may carry server authority, dev mode or not.
-            raise _unauthorized(43, "signature is not valid, make sure the token is signed with your app secret")
-        if dev_token or skip_signature:
+        if skip_signature:
+            if claims.get("server") is True and not _signature_valid(token, self._app.api_secret):
+                # Only a correctly signed token may carry server authority, dev mode or not.
+                raise _unauthorized(
+                    43, "signature is not valid, make sure the token is signed with your app secret"
+                )
             return claims  # never cache unverified tokens: the setting may change
         self._verified[token] = claims
         if len(self._verified) > _CACHE_SIZE:
@@ -118,6 +126,15 @@ class TokenVerifier:
         if iat is not None and iat > now + _LEEWAY:
             raise _unauthorized(42, "token used before issued at (iat is in the future)")
 
+    def _check_user_may_connect(self, user_id: str) -> None:
+        user = self._app.users.by_id.get(user_id)
+        if user is None:
+            return  # client-side connects create users; REST calls with such tokens act as them
+        if user.deleted_at is not None:
+            raise _unauthorized(5, f"user {user_id} was deleted")
+        if user.deactivated_at is not None:
+            raise _unauthorized(5, f"user {user_id} is deactivated")
+
     def _check_revocation(self, user_id: str, claims: dict[str, Any]) -> None:
         iat = _numeric_date(claims.get("iat"))
         revoked_before = [self._app.settings.get("revoke_tokens_issued_before")]
@@ -127,6 +144,27 @@ class TokenVerifier:
         for instant in revoked_before:
             if isinstance(instant, datetime) and (iat is None or iat < instant):
                 raise _unauthorized(40, "This token has been revoked, please generate a new token")
+
+
+def _signature_valid(token: str, secret: str) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", jwt.warnings.InsecureKeyLengthWarning)
+            jwt.decode(
+                token,
+                secret,
+                algorithms=["HS256"],
+                options={
+                    "verify_exp": False,
+                    "verify_nbf": False,
+                    "verify_iat": False,
+                    "verify_aud": False,
+                    "verify_iss": False,
+                },
+            )
+    except jwt.PyJWTError:
+        return False
+    return True
 
 
 def _numeric_date(value: object) -> datetime | None:

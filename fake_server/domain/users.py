@@ -1,7 +1,13 @@
-"""Users: the stored record, its wire rendering, and lookups other areas rely on."""
+"""Users: the stored record, its wire renderings, and lookups other areas rely on.
+
+Operations on users (upsert, partial update, query, delete, ...) live in
+``fake_server.domain.user_ops``; this module only holds the records and the renderings
+(embedded user, full user / OwnUser) every area shares.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -25,6 +31,12 @@ RESERVED_USER_FIELDS = frozenset(
     }
 )
 
+# Built-in user-level roles (models §9.1). Channel-level built-ins (channel_member,
+# channel_moderator) cannot be used as a user's role.
+BUILTIN_USER_ROLES = frozenset(
+    {"user", "admin", "moderator", "guest", "anonymous", "global_moderator", "global_admin"}
+)
+
 
 @dataclass(slots=True)
 class User:
@@ -39,6 +51,8 @@ class User:
     last_active: datetime | None = None
     deactivated_at: datetime | None = None
     deleted_at: datetime | None = None
+    # How the user was deleted while ``deleted_at`` is set: "soft" or "pruning".
+    delete_type: str | None = None
     revoke_tokens_issued_before: datetime | None = None
     privacy_settings: dict[str, Any] | None = None
     push_notifications: dict[str, Any] | None = None
@@ -51,13 +65,30 @@ class User:
         value = self.custom.get("name")
         return value if isinstance(value, str) else None
 
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Tombstone:
+    """What remains of a hard-deleted user: enough to render old messages' authors."""
+
+    id: str
+    role: str
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime
+
 
 class UserDirectory:
     """All users of one app plus the lookups every other area needs."""
 
     def __init__(self, app: ChatApp) -> None:
         self._app = app
+        # Every stored user, including soft-deleted ones (hard-deleted users are removed).
         self.by_id: dict[str, User] = {}
+        self.tombstones: dict[str, Tombstone] = {}
 
     # -- lookups -------------------------------------------------------------------------
 
@@ -86,6 +117,26 @@ class UserDirectory:
             raise input_error(f"the user {user_id} does not exist", **{field: "does not exist"})
         return user
 
+    def live(self) -> Iterator[User]:
+        """Every user that is not deleted (deactivated users included)."""
+        return (user for user in self.by_id.values() if user.deleted_at is None)
+
+    def any_with_role(self, role: str) -> bool:
+        """Whether a non-deleted user has ``role`` as user-level role (role deletion guard)."""
+        return any(user.role == role for user in self.live())
+
+    def role_exists(self, role: str) -> bool:
+        """Whether ``role`` names a user-level role: a built-in one or a custom role.
+
+        Custom roles are kept by the roles area (``app.access``), asked through
+        ``exists(name) -> bool`` (a custom role exists).
+        """
+        if role in BUILTIN_USER_ROLES:
+            return True
+        access = getattr(self._app, "access", None)
+        exists = getattr(access, "exists", None)
+        return bool(exists(role)) if callable(exists) else False
+
     def ensure(self, user_object: dict[str, Any], *, field: str = "user") -> User:
         """The user named by an object-form acting user, created on the fly when unknown.
 
@@ -104,8 +155,27 @@ class UserDirectory:
             if key not in RESERVED_USER_FIELDS and value is not None:
                 user.custom[key] = value
         self.by_id[user_id] = user
+        self.tombstones.pop(user_id, None)
         self._app.emit("user.updated", user=self.render(user))
         return user
+
+    # -- storage -------------------------------------------------------------------------
+
+    def store(self, user: User) -> None:
+        """Insert or replace a record (a re-created hard-deleted id loses its tombstone)."""
+        self.by_id[user.id] = user
+        self.tombstones.pop(user.id, None)
+
+    def remove(self, user: User, *, deleted_at: datetime) -> None:
+        """Hard-delete: forget the record, keep a tombstone for old references."""
+        self.by_id.pop(user.id, None)
+        self.tombstones[user.id] = Tombstone(
+            id=user.id,
+            role=user.role,
+            created_at=user.created_at,
+            updated_at=user.updated_at,
+            deleted_at=deleted_at,
+        )
 
     # -- rendering -----------------------------------------------------------------------
 
@@ -145,9 +215,88 @@ class UserDirectory:
             out["push_notifications"] = user.push_notifications
         return out
 
+    def render_full(self, user: User) -> dict[str, Any]:
+        """The "full user" / OwnUser (models §1.2-§1.3): the user plus devices, mutes,
+        channel mutes and unread counters (query users, upsert, partial update, guest)."""
+        out = self.render(user)
+        out["devices"] = self._devices(user.id)
+        out["mutes"] = self._mutes(user.id)
+        out["channel_mutes"] = self._channel_mutes(user.id)
+        out.update(self._unread(user.id))
+        out["latest_hidden_channels"] = []
+        return out
+
     def render_id(self, user_id: str) -> dict[str, Any]:
         """Render a user by id; a user that no longer exists renders as a bare deleted stub."""
         user = self.by_id.get(user_id)
         if user is not None:
             return self.render(user)
+        tomb = self.tombstones.get(user_id)
+        if tomb is not None:
+            # models §1.1: a hard-deleted user embedded in old data keeps only these keys.
+            return {
+                "id": tomb.id,
+                "role": tomb.role,
+                "created_at": format_time(tomb.created_at),
+                "updated_at": format_time(tomb.updated_at),
+                "banned": False,
+                "online": False,
+                "deleted_at": format_time(tomb.deleted_at),
+            }
         return {"id": user_id, "role": "user", "banned": False, "online": False, "deleted_at": None}
+
+    # -- parts of the full user contributed by other areas --------------------------------
+
+    def _devices(self, user_id: str) -> list[dict[str, Any]]:
+        # The devices area is asked through ``app.push.devices_of`` (rendered, oldest first).
+        push = getattr(self._app, "push", None)
+        render = getattr(push, "devices_of", None)
+        if callable(render):
+            return list(render(user_id))
+        return []
+
+    def _mutes(self, user_id: str) -> list[dict[str, Any]]:
+        app = self._app
+        now = app.clock.peek()
+        mutes = [
+            mute
+            for (muter, _), mute in app.user_mutes.items()
+            if muter == user_id and mute.active(now)
+        ]
+        mutes.sort(key=lambda mute: (mute.created_at, mute.target_id))
+        owner = self.render_id(user_id)
+        rendered: list[dict[str, Any]] = []
+        for mute in mutes:
+            item: dict[str, Any] = {
+                "user": owner,
+                "target": self.render_id(mute.target_id),
+                "created_at": format_time(mute.created_at),
+                "updated_at": format_time(mute.updated_at),
+            }
+            if mute.expires is not None:
+                item["expires"] = format_time(mute.expires)
+            rendered.append(item)
+        return rendered
+
+    def _channel_mutes(self, user_id: str) -> list[dict[str, Any]]:
+        # Channel mutes render a channel, which only the chat core can do.
+        render = getattr(self._app.chat, "user_channel_mutes", None)
+        if callable(render):
+            return list(render(user_id))
+        return []
+
+    def _unread(self, user_id: str) -> dict[str, int]:
+        counters = {
+            "total_unread_count": 0,
+            "unread_count": 0,
+            "unread_channels": 0,
+            "unread_threads": 0,
+        }
+        totals = getattr(self._app.chat, "unread_totals", None)
+        if callable(totals):
+            found = totals(user_id)
+            for key in counters:
+                value = found.get(key)
+                if isinstance(value, int):
+                    counters[key] = value
+        return counters
