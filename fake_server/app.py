@@ -9,7 +9,7 @@ from starlette.routing import Mount
 
 from fake_server.domain.app import ChatApp
 from fake_server.domain.registry import AppRegistry
-from fake_server.http import control
+from fake_server.http import control, control_outbound
 from fake_server.http.api import StreamAPI
 from fake_server.http.routes import all_routes
 
@@ -55,7 +55,7 @@ def create_app(
         if registry.get(key) is None:
             registry.create(key, secret)
     api = StreamAPI(registry, all_routes())
-    fake = FakeStream(routes=[Mount("/_fake", routes=control.routes), Mount("", app=api)])
+    fake = FakeStream(routes=[Mount("/_fake", routes=control.routes + control_outbound.routes), Mount("", app=api)])
     fake.registry = registry
     fake.api = api
     fake.state.registry = registry

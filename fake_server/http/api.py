@@ -107,8 +107,12 @@ class StreamAPI:
                 app=app, actor=actor, method=method, path=path, params=params, query=query,
                 headers=headers, raw_body=raw_body, base_url=base_url, registry=self.registry,
             )
-            with app.lock:
-                result = route.handler(ctx)
+            if method != "GET" and _calls_out(app):
+                # A handler may wait up to a second on the app's before-send hook or command
+                # handler: run it off the event loop so other apps and requests keep flowing.
+                result = await asyncio.to_thread(_locked_call, app, route, ctx)
+            else:
+                result = _locked_call(app, route, ctx)
             outcome = _success(result, limits, started)
         except APIError as exc:
             if limits is None:
@@ -120,6 +124,16 @@ class StreamAPI:
             outcome = _error(operation, APIError(500, -1, "internal server error"), limits, started)
         _record(app, method, path, operation, query, params, ctx, raw_body, outcome, actor, headers)
         return outcome
+
+
+def _locked_call(app: ChatApp, route: Route, ctx: RequestContext) -> Any:
+    with app.lock:
+        return route.handler(ctx)
+
+
+def _calls_out(app: ChatApp) -> bool:
+    settings = app.settings
+    return bool(settings.get("before_message_send_hook_url") or settings.get("custom_action_handler_url"))
 
 
 class _NoApp:

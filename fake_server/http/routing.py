@@ -46,60 +46,77 @@ def _split(path: str) -> tuple[str, ...]:
     return tuple(segment for segment in path.split("/") if segment)
 
 
-class Router:
-    """Matches (verb, raw path) to a route; literal segments win over parameters.
+class _Node:
+    __slots__ = ("greedy", "literals", "param", "routes")
 
-    A trailing ``{name*}`` parameter swallows the rest of the path.
+    def __init__(self) -> None:
+        self.literals: dict[str, _Node] = {}
+        self.param: _Node | None = None  # any single segment; names come from the route
+        self.routes: dict[str, Route] = {}
+        self.greedy: dict[str, Route] = {}
+
+
+class Router:
+    """Matches (verb, raw path) to a route by walking a segment tree.
+
+    Literal segments win over parameters (``/channels/read`` before ``/channels/{type}``); a
+    trailing ``{name*}`` parameter swallows the rest of the path. Cost grows with the path's
+    depth, not with the number of routes.
     """
 
     def __init__(self, routes: Iterable[Route]) -> None:
-        self._static: dict[tuple[str, tuple[str, ...]], Route] = {}
-        self._dynamic: dict[tuple[str, int], list[tuple[Route, tuple[str, ...]]]] = {}
-        self._greedy: list[tuple[Route, tuple[str, ...]]] = []
+        self._root = _Node()
         self.routes: list[Route] = []
         for item in routes:
             self.add(item)
 
     def add(self, item: Route) -> None:
+        node = self._root
         segments = item.segments
+        for index, segment in enumerate(segments):
+            if segment.startswith("{") and segment.endswith("*}"):
+                if index != len(segments) - 1:
+                    raise ValueError(f"{item.path}: a catch-all parameter must come last")
+                if item.method in node.greedy:
+                    raise ValueError(f"duplicate route {item.method} {item.path}")
+                node.greedy[item.method] = item
+                self.routes.append(item)
+                return
+            if segment.startswith("{"):
+                if node.param is None:
+                    node.param = _Node()
+                node = node.param
+            else:
+                node = node.literals.setdefault(segment, _Node())
+        if item.method in node.routes:
+            raise ValueError(f"duplicate route {item.method} {item.path}")
+        node.routes[item.method] = item
         self.routes.append(item)
-        if segments and segments[-1].endswith("*}"):
-            self._greedy.append((item, segments))
-        elif any(s.startswith("{") for s in segments):
-            bucket = self._dynamic.setdefault((item.method, len(segments)), [])
-            bucket.append((item, segments))
-            # Prefer templates with more literal segments (e.g. /channels/read over /channels/{type}).
-            bucket.sort(key=lambda entry: -sum(not s.startswith("{") for s in entry[1]))
-        else:
-            key = (item.method, segments)
-            if key in self._static:
-                raise ValueError(f"duplicate route {item.method} {item.path}")
-            self._static[key] = item
 
     def match(self, method: str, raw_path: str) -> tuple[Route, dict[str, str]] | None:
         segments = _split(raw_path)
-        found = self._static.get((method, segments))
-        if found is not None:
-            return found, {}
-        for candidate, template in self._dynamic.get((method, len(segments)), ()):
-            params = _bind(template, segments)
-            if params is not None:
-                return candidate, params
-        for candidate, template in self._greedy:
-            if candidate.method != method or len(segments) < len(template):
-                continue
-            params = _bind(template[:-1], segments[: len(template) - 1])
-            if params is not None:
-                params[template[-1][1:-2]] = "/".join(unquote(s) for s in segments[len(template) - 1 :])
-                return candidate, params
-        return None
-
-
-def _bind(template: tuple[str, ...], segments: tuple[str, ...]) -> dict[str, str] | None:
-    params: dict[str, str] = {}
-    for expected, actual in zip(template, segments, strict=True):
-        if expected.startswith("{"):
-            params[expected[1:-1]] = unquote(actual)
-        elif expected != actual:
+        found = _walk(self._root, segments, 0, method)
+        if found is None:
             return None
-    return params
+        params: dict[str, str] = {}
+        for index, template in enumerate(found.segments):
+            if template.endswith("*}"):
+                params[template[1:-2]] = "/".join(unquote(s) for s in segments[index:])
+            elif template.startswith("{"):
+                params[template[1:-1]] = unquote(segments[index])
+        return found, params
+
+
+def _walk(node: _Node, segments: tuple[str, ...], index: int, method: str) -> Route | None:
+    if index == len(segments):
+        return node.routes.get(method)
+    child = node.literals.get(segments[index])
+    if child is not None:
+        found = _walk(child, segments, index + 1, method)
+        if found is not None:
+            return found
+    if node.param is not None:
+        found = _walk(node.param, segments, index + 1, method)
+        if found is not None:
+            return found
+    return node.greedy.get(method)

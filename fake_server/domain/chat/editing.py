@@ -342,9 +342,12 @@ def run_action(core: ChatCore, message_id: str, form_data: object, user_id: str)
         raise input_error("form_data is a required field (a map of strings)")
     preview = core.store.ephemeral.get(message_id)
     if preview is None:
-        if message_id in core.store.messages:
-            raise input_error(f"message {message_id} has no actions to run")
-        raise not_found(f"message with id {message_id} not found")
+        stored = core.store.messages.get(message_id)
+        if stored is None:
+            raise not_found(f"message with id {message_id} not found")
+        if stored.command is not None and stored.command in core.app.commands.custom:
+            return _run_custom_action(core, stored, form_data, user_id)
+        raise input_error(f"message {message_id} has no actions to run")
     if preview.user_id != user_id:
         raise input_error(f"message {message_id} belongs to another user")
     action = form_data.get("image_action")
@@ -371,3 +374,37 @@ def run_action(core: ChatCore, message_id: str, form_data: object, user_id: str)
     messages.store(core, channel, preview, None)
     messages.publish(core, channel, preview, keep_hidden=False)
     return preview
+
+
+def _run_custom_action(core: ChatCore, message: Message, form_data: dict[str, Any], user_id: str) -> Message:
+    """Attachment actions on a custom command's message go to the app's command handler
+    (§3.9, §8.7); a rewrite updates the stored message, a rejection answers an error message."""
+    app = core.app
+    channel = core.channel_of(message)
+    verdict = app.outbound.run_custom_command(
+        render.render_message(core, message),
+        app.users.render_id(user_id),
+        form_data,
+        channel=render.render_channel(core, channel),
+        command=message.command,
+    )
+    if verdict.action == "reject":
+        now = app.clock.now()
+        text = verdict.error_text or f"/{message.command} failed"
+        return Message(
+            id=message.id, cid=message.cid, user_id=user_id, created_at=now, updated_at=now,
+            text=text, html=content.render_html(text), type="error",
+        )
+    if verdict.action == "rewrite":
+        changes = verdict.changes
+        if isinstance(changes.get("text"), str):
+            message.text = changes["text"]
+            message.html = content.render_html(message.text)
+        if isinstance(changes.get("attachments"), list):
+            message.attachments = [a for a in changes["attachments"] if isinstance(a, dict)]
+        for key, value in changes.items():
+            if key not in ("text", "attachments", "i18n", "show_in_channel", "silent", "type"):
+                message.custom[key] = value
+        message.updated_at = app.clock.now()
+        core.channel_event("message.updated", channel, message=render.render_message(core, message))
+    return message

@@ -70,6 +70,11 @@ def send(
     if author.deactivated_at is not None:
         raise input_error(f"user {author.id} is deactivated")
     config = render.effective_config(core, channel)
+    custom_command = _custom_command(core, config, raw)
+    verdict = _consult_hooks(core, channel, author, raw, custom_command)
+    if isinstance(verdict, str):
+        return _unstored(core, channel, author.id, _id_or_new(raw), "error", verdict)
+    raw, hook_failed = verdict
     draft = content.parse_draft(core, channel, raw, server_side=client_user is None, for_update=False)
     message_id = content.check_new_id(core, raw.get("id")) or new_id()
     if not draft.text and not draft.attachments and draft.poll_id is None:
@@ -90,7 +95,8 @@ def send(
         quoted_message_id=draft.quoted_message_id, silent=draft.silent,
         restricted_visibility=draft.restricted_visibility, poll_id=draft.poll_id, custom=draft.custom,
     )
-    command = commands.parse(core, config, draft.text)
+    message.before_send_failed = hook_failed
+    command = custom_command or commands.parse(core, config, draft.text)
     if command is not None:
         message.command, message.args = command.name, command.args
         if command.name == "giphy":
@@ -121,6 +127,52 @@ def send(
     if not pending:
         publish(core, channel, message, keep_hidden=options.keep_channel_hidden)
     return message
+
+
+def _custom_command(core: ChatCore, config: dict[str, Any], raw: dict[str, Any]) -> commands.Command | None:
+    """The app-defined slash command the submitted text starts with (built-ins run here)."""
+    text = raw.get("text")
+    command = commands.parse(core, config, text) if isinstance(text, str) else None
+    if command is None or command.name not in core.app.commands.custom:
+        return None
+    return command
+
+
+def _consult_hooks(
+    core: ChatCore,
+    channel: Channel,
+    author: User,
+    raw: dict[str, Any],
+    custom_command: commands.Command | None,
+) -> tuple[dict[str, Any], bool] | str:
+    """Run the before-send hook (§8.6) and the custom command handler (§8.7) on a submitted
+    message: the (possibly rewritten) input and whether the hook failed open, or the text of
+    the error message that replaces a rejected one."""
+    app = core.app
+    hook_failed = False
+    if not app.settings.get("before_message_send_hook_url") and custom_command is None:
+        return raw, hook_failed
+    user = app.users.render(author)
+    channel_view = render.render_channel(core, channel)
+    if app.settings.get("before_message_send_hook_url"):
+        verdict = app.outbound.before_send(dict(raw), user, channel_view)
+        if verdict.action == "reject":
+            return verdict.error_text or "Message was rejected by the before message send hook"
+        raw, hook_failed = verdict.apply(raw), verdict.failed
+    if custom_command is not None:
+        submitted = {**raw, "command": custom_command.name, "args": custom_command.args}
+        verdict = app.outbound.run_custom_command(
+            submitted, user, channel=channel_view, command=custom_command.name
+        )
+        if verdict.action == "reject":
+            return verdict.error_text or f"/{custom_command.name} failed"
+        raw = verdict.apply(raw)
+    return raw, hook_failed
+
+
+def _id_or_new(raw: dict[str, Any]) -> str:
+    value = raw.get("id")
+    return value if isinstance(value, str) and value else new_id()
 
 
 def post_operation_message(core: ChatCore, channel: Channel, raw: dict[str, Any], *, client_user: str | None) -> Message:

@@ -131,6 +131,8 @@ class Message:
     giphy_query: str | None = None
     giphy_index: int = 0
     flagged: bool = False
+    # The app's before-message-send hook failed and the message was stored as submitted.
+    before_send_failed: bool = False
 
     @property
     def deleted(self) -> bool:

@@ -233,6 +233,8 @@ def render_message(
         out["restricted_visibility"] = list(message.restricted_visibility)
     if message.poll_id is not None:
         out["poll_id"] = message.poll_id
+    if message.before_send_failed:
+        out["before_message_send_failed"] = True
     return out
 
 
