@@ -83,6 +83,8 @@ def serve(argv: Sequence[str]) -> int:
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted connections inherit this; without it every response waits ~40 ms for a delayed ACK.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         sock.bind((args.host, args.port))
     except OSError as exc:
@@ -100,7 +102,16 @@ def serve(argv: Sequence[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """``stream-chat-fake [server flags]`` serves; ``verify`` and ``check-cassettes`` are subcommands."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] == "verify":
+        from fake_server.verify import main as verify
+
+        return verify(arguments[1:])
+    if arguments and arguments[0] == "check-cassettes":
+        from stream_chat_testing.check import main as check_cassettes
+
+        return check_cassettes(arguments[1:], prog="stream-chat-fake check-cassettes")
     return serve(arguments)
 
 
