@@ -103,10 +103,10 @@ class FakeTransport(httpx.BaseTransport):
         self._api, self._app = _targets(app)
         self._local = threading.local()
         self._loops: list[asyncio.AbstractEventLoop] = []
-        self._background: asyncio.AbstractEventLoop | None = None
+        self._background: list[asyncio.AbstractEventLoop] = []  # at most one, started lazily
         self._background_lock = threading.Lock()
-        # Close the loops even when the client is never closed, so no "unclosed event loop" leaks.
-        self._finalizer = weakref.finalize(self, _close_loops, self._loops)
+        # Release the loops even when the client is never closed, so nothing leaks.
+        self._finalizer = weakref.finalize(self, _release, self._loops, self._background)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read()
@@ -130,18 +130,31 @@ class FakeTransport(httpx.BaseTransport):
 
     def _background_loop(self) -> asyncio.AbstractEventLoop:
         with self._background_lock:
-            if self._background is None:
+            if not self._background:
                 loop = asyncio.new_event_loop()
-                thread = threading.Thread(target=loop.run_forever, name="fake-stream-transport", daemon=True)
+                thread = threading.Thread(target=_serve_forever, args=(loop,), name="fake-stream-transport", daemon=True)
                 thread.start()
-                self._background = loop
-            return self._background
+                self._background.append(loop)
+            return self._background[0]
 
     def close(self) -> None:
-        _close_loops(self._loops)
-        if self._background is not None:
-            self._background.call_soon_threadsafe(self._background.stop)
-            self._background = None
+        _release(self._loops, self._background)
+
+
+def _release(loops: list[asyncio.AbstractEventLoop], background: list[asyncio.AbstractEventLoop]) -> None:
+    _close_loops(loops)
+    for loop in background:
+        if not loop.is_closed():
+            loop.call_soon_threadsafe(loop.stop)  # its thread closes it once stopped
+    background.clear()
+
+
+def _serve_forever(loop: asyncio.AbstractEventLoop) -> None:
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_forever()
+    finally:
+        loop.close()
 
 
 def _close_loops(loops: list[asyncio.AbstractEventLoop]) -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import atexit
 import threading
 
 from fake_server.delivery.http_sender import HttpSender
@@ -19,4 +20,6 @@ def default_sender() -> HttpSender:
     with _lock:
         if _default is None:
             _default = HttpSender()
+            # Pooled keep-alive connections would otherwise be left for the interpreter to reap.
+            atexit.register(_default.close)
         return _default
