@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import deque
 from dataclasses import dataclass, field
@@ -11,20 +12,55 @@ from typing import Any
 _DEFAULT_CAPACITY = 5_000
 
 
-@dataclass(frozen=True, slots=True)
+_UNSET: Any = object()
+
+
+@dataclass(slots=True, eq=False)
 class RequestRecord:
+    """One request the app served.
+
+    Bodies are kept as the bytes that crossed the wire and decoded on first access: parsed
+    documents of thousands of requests would keep millions of objects alive for the garbage
+    collector to walk on every full collection.
+    """
+
     method: str
     path: str
     operation: str
     query: dict[str, str]
-    body: Any
     status: int
-    response: Any
     at: datetime
+    raw_body: bytes = b""
+    raw_response: bytes = b""
     platform: str = "server_side"
     user_id: str | None = None
     error_code: int | None = None
     path_params: dict[str, str] = field(default_factory=dict)
+    _body: Any = _UNSET
+    _response: Any = _UNSET
+
+    @property
+    def body(self) -> Any:
+        """The JSON request body (None when there was none or it was not JSON)."""
+        if self._body is _UNSET:
+            self._body = _decode(self.raw_body)
+        return self._body
+
+    @property
+    def response(self) -> Any:
+        """The JSON response document (None for non-JSON answers such as served files)."""
+        if self._response is _UNSET:
+            self._response = _decode(self.raw_response)
+        return self._response
+
+
+def _decode(raw: bytes) -> Any:
+    if not raw.strip():
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 class RequestLog:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import UTC, datetime, timedelta, timezone
 
 from fake_server.domain.errors import input_error
@@ -13,7 +14,10 @@ _RFC3339 = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def format_time(value: datetime) -> str:
+    # Cached: the same stored instants (creation times of users, messages, ...) are rendered
+    # over and over, and strftime dominated the cost of large responses.
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

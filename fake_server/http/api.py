@@ -89,7 +89,6 @@ class StreamAPI:
 
         actor: Actor | None = None
         limits = None
-        ctx: RequestContext | None = None
         try:
             actor = app.tokens.authenticate(headers.get("stream-auth-type"), headers.get("authorization"))
             limits = app.rate_limits.hit(operation, _platform(actor, headers))
@@ -122,7 +121,7 @@ class StreamAPI:
             logger.exception("unexpected failure serving %s %s", method, path)
             limits = limits or app.rate_limits.peek(operation, "server_side")
             outcome = _error(operation, APIError(500, -1, "internal server error"), limits, started)
-        _record(app, method, path, operation, query, params, ctx, raw_body, outcome, actor, headers)
+        _record(app, method, path, operation, query, params, raw_body, outcome, actor, headers)
         return outcome
 
 
@@ -204,7 +203,7 @@ class Outcome:
     status: int
     body: bytes | RawResponse
     headers: dict[str, str]
-    document: Any = None  # the JSON document behind ``body``, kept for the request log
+    error_code: int | None = None
 
 
 def _success(result: Any, limits: RateLimitState | None, started: float) -> Outcome:
@@ -212,7 +211,7 @@ def _success(result: Any, limits: RateLimitState | None, started: float) -> Outc
         return Outcome(result.status, result, {**result.headers, **_limit_headers(limits)})
     payload = dict(result) if result is not None else {}
     payload["duration"] = _duration(started)
-    return Outcome(200, _dumps(payload), _limit_headers(limits), payload)
+    return Outcome(200, _dumps(payload), _limit_headers(limits))
 
 
 def _error(
@@ -237,7 +236,7 @@ def _error(
     if exc.status == 429 and limits is not None:
         extra["x-ratelimit-remaining"] = "0"
         extra["retry-after"] = str(max(limits.reset - int(time.time()), 0))
-    return Outcome(exc.status, _dumps(envelope), extra, envelope)
+    return Outcome(exc.status, _dumps(envelope), extra, exc.code)
 
 
 def _dumps(payload: Any) -> bytes:
@@ -251,33 +250,24 @@ def _record(
     operation: str,
     query: dict[str, str],
     params: dict[str, str],
-    ctx: RequestContext | None,
     raw_body: bytes,
     outcome: Outcome,
     actor: Actor | None,
     headers: dict[str, str],
 ) -> None:
-    request_body: Any = ctx._body if ctx is not None else None
-    if request_body is None and raw_body and "json" in headers.get("content-type", "json"):
-        try:
-            request_body = json.loads(raw_body)
-        except ValueError:
-            request_body = None
-    response = outcome.document
-    error_code = response.get("code") if outcome.status >= 400 and isinstance(response, dict) else None
     app.requests.append(
         RequestRecord(
             method=method,
             path=path,
             operation=operation,
             query={k: v for k, v in query.items() if k != "api_key"},
-            body=request_body,
             status=outcome.status,
-            response=response,
             at=app.clock.peek(),
+            raw_body=raw_body if "multipart" not in headers.get("content-type", "") else b"",
+            raw_response=outcome.body if isinstance(outcome.body, bytes) else b"",
             platform=_platform(actor, headers) if actor else "server_side",
             user_id=actor.user_id if actor else None,
-            error_code=error_code,
+            error_code=outcome.error_code,
             path_params=params,
         )
     )

@@ -6,7 +6,6 @@ Like moto's /moto-api/, it is unauthenticated: the fake is a local development t
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from typing import Any
 
 from starlette.requests import Request
@@ -16,6 +15,7 @@ from starlette.routing import Route
 from fake_server.domain.app import ChatApp
 from fake_server.domain.errors import APIError
 from fake_server.domain.registry import AppRegistry
+from fake_server.domain.requestlog import RequestRecord
 from fake_server.domain.timefmt import format_time, parse_time
 
 
@@ -163,12 +163,24 @@ async def requests_log(request: Request) -> Any:
     limit = int(request.query_params.get("limit", "0") or 0)
     if limit > 0:
         records = records[-limit:]
-    return {"requests": [_record(asdict(r)) for r in records]}
+    return {"requests": [_record(r) for r in records]}
 
 
-def _record(record: dict[str, Any]) -> dict[str, Any]:
-    record["at"] = format_time(record["at"])
-    return record
+def _record(record: RequestRecord) -> dict[str, Any]:
+    return {
+        "method": record.method,
+        "path": record.path,
+        "operation": record.operation,
+        "query": record.query,
+        "path_params": record.path_params,
+        "body": record.body,
+        "status": record.status,
+        "error_code": record.error_code,
+        "response": record.response,
+        "at": format_time(record.at),
+        "platform": record.platform,
+        "user_id": record.user_id,
+    }
 
 
 async def events_log(request: Request) -> Any:
