@@ -7,10 +7,12 @@ They derive from httpx's base transports rather than ``httpx.ASGITransport`` /
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import weakref
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from asyncio import events
+from collections.abc import Awaitable, Callable, Coroutine, MutableMapping
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
 import httpx
@@ -18,6 +20,7 @@ import httpx
 Scope = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]]
 
+_T = TypeVar("_T")
 _CLIENT = ("127.0.0.1", 50000)
 _CONTROL_PREFIX = "/_fake"
 
@@ -116,7 +119,7 @@ class FakeTransport(httpx.BaseTransport):
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            return _response(request, self._thread_loop().run_until_complete(coroutine))
+            return _response(request, _run_on(self._thread_loop(), coroutine))
         future = asyncio.run_coroutine_threadsafe(coroutine, self._background_loop())
         return _response(request, future.result())
 
@@ -147,6 +150,44 @@ def _release(loops: list[asyncio.AbstractEventLoop], background: list[asyncio.Ab
         if not loop.is_closed():
             loop.call_soon_threadsafe(loop.stop)  # its thread closes it once stopped
     background.clear()
+
+
+def _run_on(loop: asyncio.AbstractEventLoop, coroutine: Coroutine[Any, Any, _T]) -> _T:
+    """Run ``coroutine`` on ``loop`` in this thread.
+
+    Nearly every request completes without ever suspending, and starting the loop for it
+    costs more than the rest of the transport. So the coroutine is first stepped directly
+    while ``loop`` is marked as this thread's running loop (asyncio calls made by the app find
+    it); only a request that really suspends (injected latency, a hook call handed to a
+    worker thread) is then finished by running the loop.
+    """
+    events._set_running_loop(loop)
+    try:
+        yielded = coroutine.send(None)
+    except StopIteration as done:
+        result: _T = done.value
+        return result
+    finally:
+        events._set_running_loop(None)
+    return loop.run_until_complete(_resume(coroutine, yielded))
+
+
+async def _resume(coroutine: Coroutine[Any, Any, _T], yielded: Any) -> _T:
+    """Continue a coroutine stepped by hand, the way an asyncio task would."""
+    while True:
+        if yielded is None:
+            await asyncio.sleep(0)  # a bare yield: just give the loop a turn
+        else:
+            # The coroutine already flagged this future as awaited; take the flag over, as a
+            # task does, and wait for it. Its outcome is for the coroutine to observe.
+            yielded._asyncio_future_blocking = False
+            with contextlib.suppress(BaseException):
+                await yielded
+        try:
+            yielded = coroutine.send(None)
+        except StopIteration as done:
+            result: _T = done.value
+            return result
 
 
 def _serve_forever(loop: asyncio.AbstractEventLoop) -> None:

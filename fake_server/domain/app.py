@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -79,6 +81,16 @@ class ChatApp:
         from fake_server.domain.chat import ChatCore
 
         self.chat = ChatCore(self)
+
+    @contextmanager
+    def serving(self) -> Iterator[None]:
+        """Hold the app for one request: mutations are serialised, per-request memos live."""
+        with self.lock:
+            self.users.memo = {}
+            try:
+                yield
+            finally:
+                self.users.memo = None
 
     # -- control operations (also served under /_fake/) ------------------------------------------
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
-import json
 import logging
 import threading
 import time
@@ -37,6 +36,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Final, Literal
 from urllib.parse import quote
 
+from fake_server import jsonio
 from fake_server.domain.errors import APIError, input_error
 from fake_server.domain.events import Event
 from fake_server.domain.ids import new_id
@@ -70,7 +70,7 @@ def sign(secret: str, body: bytes) -> str:
 
 
 def encode_event(event: dict[str, Any]) -> bytes:
-    return json.dumps(event, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+    return jsonio.dumps(event)
 
 
 class Outbound:

@@ -68,12 +68,13 @@ def targets_from_settings(settings: Mapping[str, Any]) -> list[Target]:
     ``webhook_events``) plus the newer ``event_hooks`` array when present (enabled hooks of
     type webhook/sqs/sns, each with its own ``event_types``)."""
     found: list[Target] = []
-    legacy_types = _event_types(settings.get("webhook_events"))
     for kind, key in _LEGACY_KEYS:
         address = _text(settings.get(key))
         if address:
-            found.append(Target(kind, address, legacy_types))
+            found.append(Target(kind, address, _event_types(settings.get("webhook_events"))))
     hooks = settings.get("event_hooks")
+    if not found and not hooks:
+        return found  # the common case, checked on every event
     if isinstance(hooks, list):
         for hook in hooks:
             if not isinstance(hook, dict) or hook.get("enabled") is False:

@@ -18,6 +18,7 @@ from fake_server.domain.timefmt import format_time
 
 if TYPE_CHECKING:
     from fake_server.domain.app import ChatApp
+    from fake_server.domain.moderation import BanRecord
 
 # Keys of a user object that are built-in fields; everything else is custom data.
 RESERVED_USER_FIELDS = frozenset(
@@ -89,6 +90,8 @@ class UserDirectory:
         # Every stored user, including soft-deleted ones (hard-deleted users are removed).
         self.by_id: dict[str, User] = {}
         self.tombstones: dict[str, Tombstone] = {}
+        # Per-request memo of renderings (see ``render``); None outside a request.
+        self.memo: dict[str, tuple[User, tuple[Any, ...], dict[str, Any]]] | None = None
 
     # -- lookups -------------------------------------------------------------------------
 
@@ -180,9 +183,28 @@ class UserDirectory:
     # -- rendering -----------------------------------------------------------------------
 
     def render(self, user: User) -> dict[str, Any]:
-        """The user as embedded everywhere (the full field set; a superset is harmless)."""
-        app = self._app
-        ban = app.active_ban(user.id)
+        """The user as embedded everywhere (the full field set; a superset is harmless).
+
+        While a request is being served the rendering is memoised: a large response embeds
+        the same few users hundreds of times. The memo key holds every field a write path
+        changes without bumping ``updated_at``, and callers get a copy they may extend.
+        """
+        ban = self._app.active_ban(user.id)
+        memo = self.memo
+        if memo is None:
+            return self._render(user, ban)
+        key = (
+            user.updated_at, user.deactivated_at, user.deleted_at, user.last_active,
+            user.revoke_tokens_issued_before,
+            None if ban is None else (ban.shadow, ban.expires),
+        )
+        hit = memo.get(user.id)
+        if hit is None or hit[0] is not user or hit[1] != key:
+            hit = (user, key, self._render(user, ban))
+            memo[user.id] = hit
+        return dict(hit[2])
+
+    def _render(self, user: User, ban: BanRecord | None) -> dict[str, Any]:
         out: dict[str, Any] = dict(user.custom)
         out.update(
             id=user.id,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
@@ -11,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
+from fake_server import jsonio
 from fake_server.domain.auth import SERVER, Actor
 from fake_server.domain.errors import APIError
 from fake_server.domain.ratelimits import DEFAULT_LIMIT, WINDOW_SECONDS, RateLimitState
@@ -126,7 +126,7 @@ class StreamAPI:
 
 
 def _locked_call(app: ChatApp, route: Route, ctx: RequestContext) -> Any:
-    with app.lock:
+    with app.serving():
         return route.handler(ctx)
 
 
@@ -240,7 +240,7 @@ def _error(
 
 
 def _dumps(payload: Any) -> bytes:
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+    return jsonio.dumps(payload)
 
 
 def _record(

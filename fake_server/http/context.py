@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from fake_server import jsonio
 from fake_server.domain.errors import input_error
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def parse_json_object(raw: bytes, what: str) -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
-        value = json.loads(raw)
+        value = jsonio.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise input_error(f"invalid JSON in {what}: {exc}") from None
     if not isinstance(value, dict):

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -156,6 +157,26 @@ class TestFaults:
         _, _, message = error_of(raw.request("GET", "/rate_limits"))
         assert "maintenance" in message
         assert raw.request("GET", "/rate_limits").status_code == 200
+
+    def test_injected_latency_suspends_and_completes(self, raw: RawAPI, chat_app: ChatApp) -> None:
+        # The sync transport steps requests by hand; one that really suspends must still finish.
+        chat_app.faults.set_latency("GetRateLimits", 0.02)
+        started = time.perf_counter()
+        assert raw.request("GET", "/rate_limits").status_code == 200
+        assert time.perf_counter() - started >= 0.02
+        chat_app.faults.set_latency("GetRateLimits", 0)
+        assert raw.request("GET", "/rate_limits").status_code == 200
+
+    @pytest.mark.asyncio
+    async def test_injected_latency_with_the_async_transport(self, chat_app: ChatApp, fake_service: FakeStream) -> None:
+        chat_app.faults.set_latency("*", 0.02)
+        token = jwt.encode({"server": True}, chat_app.api_secret, algorithm="HS256")
+        headers = {"Authorization": token, "stream-auth-type": "jwt"}
+        async with httpx.AsyncClient(transport=AsyncFakeTransport(fake_service), base_url=IN_PROCESS_URL) as http:
+            started = time.perf_counter()
+            response = await http.get("/rate_limits", params={"api_key": chat_app.api_key}, headers=headers)
+        assert response.status_code == 200
+        assert time.perf_counter() - started >= 0.02
 
     def test_fault_on_any_operation(self, raw: RawAPI, chat_app: ChatApp) -> None:
         chat_app.faults.fail_next("*", 500, -1)

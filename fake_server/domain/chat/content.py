@@ -84,17 +84,19 @@ def render_html(text: str) -> str:
     )
 
 
-def max_length(core: ChatCore, channel: Channel) -> int:
-    value = render.effective_config(core, channel).get("max_message_length") or DEFAULT_MAX_LENGTH
+def max_length(core: ChatCore, channel: Channel, config: dict[str, Any] | None = None) -> int:
+    if config is None:
+        config = render.effective_config(core, channel)
+    value = config.get("max_message_length") or DEFAULT_MAX_LENGTH
     return int(value)
 
 
-def check_text(core: ChatCore, channel: Channel, text: object) -> str:
+def check_text(core: ChatCore, channel: Channel, text: object, config: dict[str, Any] | None = None) -> str:
     if text is None:
         return ""
     if not isinstance(text, str):
         raise input_error('expected string for field "message.text"')
-    limit = max_length(core, channel)
+    limit = max_length(core, channel, config)
     if len(text) > limit:
         raise APIError(400, 20, f"message is too long: {len(text)} characters, the limit is {limit}")
     return text
@@ -160,12 +162,18 @@ def parse_pin_expires(value: object, now: datetime) -> datetime | None:
 
 
 def parse_draft(
-    core: ChatCore, channel: Channel, raw: dict[str, Any], *, server_side: bool, for_update: bool
+    core: ChatCore,
+    channel: Channel,
+    raw: dict[str, Any],
+    *,
+    server_side: bool,
+    for_update: bool,
+    config: dict[str, Any] | None = None,
 ) -> Draft:
     """Validate a message object; custom keys are everything not built in (nor ignored)."""
     now = core.app.clock.peek()
     draft = Draft(
-        text=check_text(core, channel, raw.get("text")),
+        text=check_text(core, channel, raw.get("text"), config),
         attachments=parse_attachments(raw.get("attachments")),
         mentioned_user_ids=parse_mentions(core, raw.get("mentioned_users")),
         show_in_channel=inputs.flag(raw.get("show_in_channel"), "message.show_in_channel"),

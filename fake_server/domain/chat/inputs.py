@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from fake_server import jsonio
 from fake_server.domain.errors import input_error, payload_too_big
 from fake_server.domain.timefmt import parse_time
 
@@ -110,7 +110,9 @@ def optional_time(value: object, field: str) -> datetime | None:
 
 
 def check_custom_size(custom: dict[str, Any], what: str, limit: int = CUSTOM_LIMIT) -> None:
-    size = len(json.dumps(custom, default=str, separators=(",", ":")))
+    if not custom:
+        return
+    size = len(jsonio.dumps(custom))
     if size > limit:
         raise payload_too_big(f"{what} custom data is too large: {size} bytes (limit {limit} bytes)")
 

@@ -75,7 +75,9 @@ def send(
     if isinstance(verdict, str):
         return _unstored(core, channel, author.id, _id_or_new(raw), "error", verdict)
     raw, hook_failed = verdict
-    draft = content.parse_draft(core, channel, raw, server_side=client_user is None, for_update=False)
+    draft = content.parse_draft(
+        core, channel, raw, server_side=client_user is None, for_update=False, config=config
+    )
     message_id = content.check_new_id(core, raw.get("id")) or new_id()
     if not draft.text and not draft.attachments and draft.poll_id is None:
         raise input_error("message must have text, attachments or a poll")
@@ -125,7 +127,7 @@ def send(
         message.flagged = True
         automod.report_flag(app, message.id, found, message.text)
     if not pending:
-        publish(core, channel, message, keep_hidden=options.keep_channel_hidden)
+        publish(core, channel, message, keep_hidden=options.keep_channel_hidden, config=config)
     return message
 
 
@@ -186,16 +188,24 @@ def store(core: ChatCore, channel: Channel, message: Message, parent: Message | 
         parent.replies.append(message)
 
 
-def publish(core: ChatCore, channel: Channel, message: Message, *, keep_hidden: bool) -> None:
+def publish(
+    core: ChatCore,
+    channel: Channel,
+    message: Message,
+    *,
+    keep_hidden: bool,
+    config: dict[str, Any] | None = None,
+) -> None:
     """§7: the effects of a message becoming visible, then ``message.new``."""
     app = core.app
-    config = render.effective_config(core, channel)
+    if config is None:
+        config = render.effective_config(core, channel)
     bumps = message.in_channel_list and not (
         message.type == "system" and config.get("skip_last_msg_update_for_system_msgs")
     )
     if bumps and (channel.last_message_at is None or message.created_at > channel.last_message_at):
         channel.last_message_at = message.created_at
-    reads.on_new_message(core, channel, message)
+    reads.on_new_message(core, channel, message, config)
     if message.parent_id is not None:
         parent = core.store.messages.get(message.parent_id)
         if parent is not None:

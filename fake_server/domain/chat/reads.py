@@ -46,8 +46,10 @@ def counts_as_unread(core: ChatCore, channel: Channel, message: Message, member:
     return app.active_user_mute(member.user_id, message.user_id) is None
 
 
-def read_events_on(core: ChatCore, channel: Channel) -> bool:
-    return bool(render.effective_config(core, channel).get("read_events", True))
+def read_events_on(core: ChatCore, channel: Channel, config: dict[str, Any] | None = None) -> bool:
+    if config is None:
+        config = render.effective_config(core, channel)
+    return bool(config.get("read_events", True))
 
 
 def count_unread(core: ChatCore, channel: Channel, member: Member, after: datetime) -> int:
@@ -73,9 +75,11 @@ def recount(core: ChatCore, channel: Channel, user_ids: list[str] | None = None)
         read.unread_messages = 0 if member is None else count_unread(core, channel, member, read.last_read)
 
 
-def on_new_message(core: ChatCore, channel: Channel, message: Message) -> None:
+def on_new_message(
+    core: ChatCore, channel: Channel, message: Message, config: dict[str, Any] | None = None
+) -> None:
     """Unread increments for other members and the author's own read state (§7)."""
-    counting = read_events_on(core, channel)
+    counting = read_events_on(core, channel, config)
     for member in channel.members.values():
         if member.user_id == message.user_id:
             read = read_state(channel, member.user_id, member.created_at)
