@@ -87,10 +87,12 @@ class ChatApp:
         """Hold the app for one request: mutations are serialised, per-request memos live."""
         with self.lock:
             self.users.memo = {}
+            self.channel_types.memo = {}
             try:
                 yield
             finally:
                 self.users.memo = None
+                self.channel_types.memo = None
 
     # -- control operations (also served under /_fake/) ------------------------------------------
 

@@ -107,6 +107,9 @@ class ChannelTypeRegistry:
     def __init__(self, app: ChatApp) -> None:
         self._app = app
         self.by_name: dict[str, ChannelType] = {}
+        # Per-request memo of the configs of channels without overrides (the common case:
+        # a query renders the same type's config once per channel). None outside a request.
+        self.memo: dict[tuple[str, str], dict[str, Any]] | None = None
         created = app.created_at
         for name in BUILTIN_TYPES:
             config = copy.deepcopy(FEATURE_DEFAULTS)
@@ -152,6 +155,14 @@ class ChannelTypeRegistry:
         The result holds the feature flags, ``name`` and ``commands`` (a list of names), plus
         ``blocklist``/``blocklist_behavior``/``blocklists`` when configured.
         """
+        if not overrides and self.memo is not None:
+            cached = self.memo.get(("effective", name))
+            if cached is None:
+                cached = self.memo[("effective", name)] = self._effective(name, None)
+            return dict(cached)
+        return self._effective(name, overrides)
+
+    def _effective(self, name: str, overrides: dict[str, Any] | None) -> dict[str, Any]:
         channel_type = self.require(name)
         # One level of copying is enough: callers replace keys, they never edit nested values,
         # and this runs several times per message (a deep copy dominated the send cost).
@@ -183,6 +194,14 @@ class ChannelTypeRegistry:
 
     def render_config(self, name: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         """The ``config`` object embedded in a channel (commands as Command objects)."""
+        if not overrides and self.memo is not None:
+            cached = self.memo.get(("rendered", name))
+            if cached is None:
+                cached = self.memo[("rendered", name)] = self._render_config(name, None)
+            return dict(cached)
+        return self._render_config(name, overrides)
+
+    def _render_config(self, name: str, overrides: dict[str, Any] | None) -> dict[str, Any]:
         channel_type = self.require(name)
         config = self.effective(name, overrides)
         config["commands"] = self.command_objects(config["commands"])

@@ -135,6 +135,8 @@ def newest_reactions(message: Message) -> list[Reaction]:
 
 
 def reaction_aggregates(core: ChatCore, message: Message, viewer: str | None) -> dict[str, Any]:
+    if not message.reactions:
+        return {"latest_reactions": [], "own_reactions": [], "reaction_counts": {}, "reaction_scores": {}}
     ordered = newest_reactions(message)
     counts: dict[str, int] = {}
     scores: dict[str, int] = {}
