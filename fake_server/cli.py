@@ -90,6 +90,8 @@ def serve(argv: Sequence[str]) -> int:
     except OSError as exc:
         print(f"stream-chat-fake: cannot bind {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
         return 1
+    # Listening before the banner is printed, so a client reading it can connect at once.
+    sock.listen(2048)
     port = sock.getsockname()[1]
     host = f"[{args.host}]" if family == socket.AF_INET6 else args.host
     print(banner(f"http://{host}:{port}", args.api_key, args.api_secret, args.apps), flush=True)
