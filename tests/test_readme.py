@@ -74,3 +74,16 @@ def test_python_m_fake_server_help() -> None:
     assert result.returncode == 0
     for flag in ("--host", "--port", "--api-key", "--api-secret", "--app", "--log-level"):
         assert flag in result.stdout
+
+
+def _plugin_examples() -> list[str]:
+    return [block for block in _python_blocks(_section("Testing with the pytest plugin")) if "def test_" in block]
+
+
+def test_plugin_examples_pass(pytester: pytest.Pytester) -> None:
+    examples = _plugin_examples()
+    assert len(examples) == 2
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
+    pytester.makepyfile(**{f"test_readme_example_{n}": source for n, source in enumerate(examples)})
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=len(examples))

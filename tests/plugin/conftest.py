@@ -7,13 +7,6 @@ from pathlib import Path
 import pytest
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # ``pytest_plugins = ["pytester"]`` is refused in a conftest below the rootdir when the whole
-    # suite runs (pytest >= 8), so pytester is loaded here; pytest calls pytest_configure (and
-    # pytester's historic pytest_addoption) for conftests registered during collection too.
-    if not config.pluginmanager.has_plugin("pytester"):
-        config.pluginmanager.import_plugin("pytester")
-
 INI = """
 [pytest]
 addopts = -p no:cacheprovider --strict-markers
