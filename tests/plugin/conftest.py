@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-
 INI = """
 [pytest]
 addopts = -p no:cacheprovider --strict-markers
