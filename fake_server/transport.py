@@ -7,15 +7,15 @@ They derive from httpx's base transports rather than ``httpx.ASGITransport`` /
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import threading
 import weakref
-from asyncio import events
 from collections.abc import Awaitable, Callable, Coroutine, MutableMapping
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
 import httpx
+
+from fake_server.http.api import Incoming, Outcome, StreamAPI, parse_query
 
 Scope = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]]
@@ -25,10 +25,31 @@ _CLIENT = ("127.0.0.1", 50000)
 _CONTROL_PREFIX = "/_fake"
 
 
-def _targets(app: Any) -> tuple[ASGIApp, ASGIApp]:
-    """(API endpoint, whole app): a FakeStream's API is called directly, skipping Starlette."""
+def _targets(app: Any) -> tuple[StreamAPI | None, ASGIApp]:
+    """(Stream API, whole app): a FakeStream's API is served directly, skipping ASGI."""
     api = getattr(app, "api", None)
-    return (api if api is not None else app), app
+    return (api if isinstance(api, StreamAPI) else None), app
+
+
+def _incoming(request: httpx.Request, body: bytes) -> Incoming:
+    url = request.url
+    return Incoming(
+        method=request.method,
+        path=url.raw_path.split(b"?", 1)[0].decode("latin-1"),
+        query=parse_query(url.query),
+        headers={name.lower(): value for name, value in request.headers.items()},
+        body=body,
+        base_url=f"{url.scheme}://{url.netloc.decode('latin-1')}",
+    )
+
+
+def _from_outcome(request: httpx.Request, outcome: Outcome) -> httpx.Response:
+    status, headers, content = outcome.wire()
+    return httpx.Response(status, headers=headers, content=content, request=request)
+
+
+def _is_control(request: httpx.Request) -> bool:
+    return request.url.raw_path.startswith(_CONTROL_PREFIX.encode())
 
 
 def _scope(request: httpx.Request) -> Scope:
@@ -89,17 +110,19 @@ class AsyncFakeTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         body = await request.aread()
-        scope = _scope(request)
-        target = self._app if scope["path"].startswith(_CONTROL_PREFIX) else self._api
-        return _response(request, await _call(target, scope, body))
+        if self._api is not None and not _is_control(request):
+            return _from_outcome(request, await self._api.serve(_incoming(request, body)))
+        return _response(request, await _call(self._app, _scope(request), body))
 
 
 class FakeTransport(httpx.BaseTransport):
-    """Serve an ``httpx.Client``'s requests from the fake.
+    """Serve an ``httpx.Client``'s requests from the fake, in the calling thread.
 
-    The app runs on an event loop kept per calling thread; only when the caller is itself
-    inside a running loop (sync SDK used from async code) does the call go to a background
-    loop thread, because a running loop cannot be re-entered.
+    A request is served synchronously when nothing in it has to wait — nearly always, and
+    cheaper than any event loop. One that must wait (injected latency, an app hook) and the
+    control plane run on an event loop kept per calling thread; only when the caller is itself
+    inside a running loop (sync SDK used from async code) do they go to a background loop
+    thread, because a running loop cannot be re-entered.
     """
 
     def __init__(self, app: Any) -> None:
@@ -113,15 +136,21 @@ class FakeTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read()
-        scope = _scope(request)
-        target = self._app if scope["path"].startswith(_CONTROL_PREFIX) else self._api
-        coroutine = _call(target, scope, body)
+        if self._api is not None and not _is_control(request):
+            incoming = _incoming(request, body)
+            outcome = self._api.serve_now(incoming)
+            if outcome is not None:
+                return _from_outcome(request, outcome)
+            # This request must wait (injected latency, a hook): serve it on a loop.
+            return _from_outcome(request, self._run(self._api.serve(incoming)))
+        return _response(request, self._run(_call(self._app, _scope(request), body)))
+
+    def _run(self, coroutine: Coroutine[Any, Any, _T]) -> _T:
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            return _response(request, _run_on(self._thread_loop(), coroutine))
-        future = asyncio.run_coroutine_threadsafe(coroutine, self._background_loop())
-        return _response(request, future.result())
+            return self._thread_loop().run_until_complete(coroutine)
+        return asyncio.run_coroutine_threadsafe(coroutine, self._background_loop()).result()
 
     def _thread_loop(self) -> asyncio.AbstractEventLoop:
         loop: asyncio.AbstractEventLoop | None = getattr(self._local, "loop", None)
@@ -150,44 +179,6 @@ def _release(loops: list[asyncio.AbstractEventLoop], background: list[asyncio.Ab
         if not loop.is_closed():
             loop.call_soon_threadsafe(loop.stop)  # its thread closes it once stopped
     background.clear()
-
-
-def _run_on(loop: asyncio.AbstractEventLoop, coroutine: Coroutine[Any, Any, _T]) -> _T:
-    """Run ``coroutine`` on ``loop`` in this thread.
-
-    Nearly every request completes without ever suspending, and starting the loop for it
-    costs more than the rest of the transport. So the coroutine is first stepped directly
-    while ``loop`` is marked as this thread's running loop (asyncio calls made by the app find
-    it); only a request that really suspends (injected latency, a hook call handed to a
-    worker thread) is then finished by running the loop.
-    """
-    events._set_running_loop(loop)
-    try:
-        yielded = coroutine.send(None)
-    except StopIteration as done:
-        result: _T = done.value
-        return result
-    finally:
-        events._set_running_loop(None)
-    return loop.run_until_complete(_resume(coroutine, yielded))
-
-
-async def _resume(coroutine: Coroutine[Any, Any, _T], yielded: Any) -> _T:
-    """Continue a coroutine stepped by hand, the way an asyncio task would."""
-    while True:
-        if yielded is None:
-            await asyncio.sleep(0)  # a bare yield: just give the loop a turn
-        else:
-            # The coroutine already flagged this future as awaited; take the flag over, as a
-            # task does, and wait for it. Its outcome is for the coroutine to observe.
-            yielded._asyncio_future_blocking = False
-            with contextlib.suppress(BaseException):
-                await yielded
-        try:
-            yielded = coroutine.send(None)
-        except StopIteration as done:
-            result: _T = done.value
-            return result
 
 
 def _serve_forever(loop: asyncio.AbstractEventLoop) -> None:

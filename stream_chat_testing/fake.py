@@ -194,12 +194,7 @@ class EventsView(Sequence[dict[str, Any]]):
         self._handle = handle
 
     def _events(self) -> list[dict[str, Any]]:
-        log = self._handle.app.events
-        fresh = log.total - self._handle._events_mark
-        if fresh <= 0:
-            return []
-        events = log.list()
-        return events[-fresh:] if fresh < len(events) else events
+        return self._handle.app.events.since(self._handle._events_mark)
 
     def list(self, type: str | None = None) -> list[dict[str, Any]]:
         events = self._events()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import builtins
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
+
+from fake_server import jsonio
 
 Event = dict[str, Any]
 Subscriber = Callable[[Event], None]
@@ -13,19 +16,40 @@ Subscriber = Callable[[Event], None]
 _DEFAULT_CAPACITY = 10_000
 
 
+class _Entry:
+    """One recorded event, kept as its JSON bytes until read.
+
+    Thousands of rendered events held as dicts would be millions of objects for the garbage
+    collector to walk on every full collection — a cost every request of the app then pays.
+    """
+
+    __slots__ = ("_decoded", "raw", "type")
+
+    def __init__(self, event: Event) -> None:
+        self.type = event.get("type")
+        self.raw = jsonio.dumps(event)
+        self._decoded: Event | None = None
+
+    def event(self) -> Event:
+        if self._decoded is None:
+            self._decoded = jsonio.loads(self.raw)
+        return self._decoded
+
+
 class EventLog:
-    """Recent events of one app, newest last, with subscribers notified on every append."""
+    """Recent events of one app, oldest first, with subscribers notified on every append."""
 
     def __init__(self, capacity: int = _DEFAULT_CAPACITY) -> None:
-        self._events: deque[Event] = deque(maxlen=capacity)
+        self._entries: deque[_Entry] = deque(maxlen=capacity)
         self._subscribers: list[Subscriber] = []
         self._lock = threading.Lock()
         self._sequence = 0
 
     def append(self, event: Event) -> None:
+        entry = _Entry(event)
         with self._lock:
             self._sequence += 1
-            self._events.append(event)
+            self._entries.append(entry)
             subscribers = list(self._subscribers)
         for subscriber in subscribers:
             subscriber(event)
@@ -43,14 +67,19 @@ class EventLog:
 
     def list(self, event_type: str | None = None) -> list[Event]:
         with self._lock:
-            events = list(self._events)
-        if event_type is None:
-            return events
-        return [e for e in events if e.get("type") == event_type]
+            entries = list(self._entries)
+        return [e.event() for e in entries if event_type is None or e.type == event_type]
+
+    def since(self, mark: int) -> builtins.list[Event]:
+        """The events recorded after ``total`` was ``mark`` (as many as the log still holds)."""
+        with self._lock:
+            fresh = self._sequence - mark
+            entries = list(self._entries)[-fresh:] if fresh > 0 else []
+        return [e.event() for e in entries]
 
     def clear(self) -> None:
         with self._lock:
-            self._events.clear()
+            self._entries.clear()
 
     @property
     def total(self) -> int:
@@ -61,4 +90,4 @@ class EventLog:
         return iter(self.list())
 
     def __len__(self) -> int:
-        return len(self._events)
+        return len(self._entries)

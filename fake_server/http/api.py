@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
@@ -30,12 +30,44 @@ Send = Callable[[Message], Awaitable[None]]
 logger = logging.getLogger("fake_server")
 
 MORE_INFO = "https://getstream.io/chat/docs/api_errors_response"
-_JSON = b"application/json;charset=utf-8"
+_JSON = "application/json;charset=utf-8"
 _NOT_FOUND = "NotFound"
 
 
+@dataclass(slots=True)
+class Incoming:
+    """A request as the dispatcher needs it, whichever way it arrived (ASGI or in-process)."""
+
+    method: str
+    path: str  # raw (still percent-encoded) path
+    query: dict[str, str]
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+    base_url: str
+    started: float = field(default_factory=time.perf_counter)
+
+
+@dataclass(slots=True)
+class _Admitted:
+    """A request past routing, auth, rate limits and faults, ready for its handler."""
+
+    app: ChatApp
+    route: Route
+    ctx: RequestContext
+    actor: Actor
+    limits: RateLimitState
+    latency: float
+    calls_out: bool
+
+
 class StreamAPI:
-    """Serves every Stream API route for all apps of a registry."""
+    """Serves every Stream API route for all apps of a registry.
+
+    ``serve`` handles a request; ``serve_now`` does the same without an event loop and
+    answers None for the rare request that must wait (injected latency, or an app whose
+    hooks may hold the handler for up to a second) — in-process transports use it to skip
+    the ASGI machinery.
+    """
 
     def __init__(self, registry: AppRegistry, routes: Iterable[Route]) -> None:
         self.registry = registry
@@ -45,25 +77,42 @@ class StreamAPI:
         if scope["type"] != "http":
             return
         started = time.perf_counter()
-        method: str = scope["method"]
         raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
-        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        raw_body = await _read_body(receive)
-        path = raw_path.decode("latin-1")
-        outcome = await self._handle(scope, method, path, query, headers, raw_body, started)
-        await _send(send, outcome)
+        incoming = Incoming(
+            method=scope["method"],
+            path=raw_path.decode("latin-1"),
+            query=parse_query(scope.get("query_string", b"")),
+            headers=headers,
+            body=await _read_body(receive),
+            base_url=_base_url(scope, headers),
+            started=started,
+        )
+        await _send(send, await self.serve(incoming))
 
-    async def _handle(
-        self,
-        scope: Scope,
-        method: str,
-        path: str,
-        query: dict[str, str],
-        headers: dict[str, str],
-        raw_body: bytes,
-        started: float,
-    ) -> Outcome:
+    async def serve(self, incoming: Incoming) -> Outcome:
+        step = self._admit(incoming)
+        if isinstance(step, Outcome):
+            return step
+        if step.latency:
+            await asyncio.sleep(step.latency)
+        if step.calls_out:
+            # A handler may wait up to a second on the app's before-send hook or command
+            # handler: run it off the event loop so other apps and requests keep flowing.
+            return await asyncio.to_thread(self._run, incoming, step)
+        return self._run(incoming, step)
+
+    def serve_now(self, incoming: Incoming) -> Outcome | None:
+        step = self._admit(incoming)
+        if isinstance(step, Outcome):
+            return step
+        if step.latency or step.calls_out:
+            return None
+        return self._run(incoming, step)
+
+    def _admit(self, incoming: Incoming) -> Outcome | _Admitted:
+        method, path, query, headers = incoming.method, incoming.path, incoming.query, incoming.headers
+        started = incoming.started
         matched = self.router.match(method, path)
         api_key = query.get("api_key", "")
         app = self.registry.get(api_key) if api_key else None
@@ -71,12 +120,11 @@ class StreamAPI:
             unmatched = app.rate_limits.peek(_NOT_FOUND, "server_side") if app else _unmetered()
             return _error(_NOT_FOUND, APIError(404, 16, "Not Found"), unmatched, started, operation_label="Request")
         route, params = matched
-        base_url = _base_url(scope, headers)
         if route.public:
             public = RequestContext(
                 app=app if app is not None else _NO_APP, actor=SERVER, method=method, path=path,
-                params=params, query=query, headers=headers, raw_body=raw_body,
-                base_url=base_url, registry=self.registry,
+                params=params, query=query, headers=headers, raw_body=incoming.body,
+                base_url=incoming.base_url, registry=self.registry,
             )
             try:
                 return _success(route.handler(public), None, started)
@@ -99,35 +147,43 @@ class StreamAPI:
             fault = app.faults.take(operation)
             if fault is not None:
                 raise APIError(fault.status, fault.code, fault.message)
-            latency = app.faults.latency_for(operation)
-            if latency:
-                await asyncio.sleep(latency)
-            ctx = RequestContext(
-                app=app, actor=actor, method=method, path=path, params=params, query=query,
-                headers=headers, raw_body=raw_body, base_url=base_url, registry=self.registry,
-            )
-            if method != "GET" and _calls_out(app):
-                # A handler may wait up to a second on the app's before-send hook or command
-                # handler: run it off the event loop so other apps and requests keep flowing.
-                result = await asyncio.to_thread(_locked_call, app, route, ctx)
-            else:
-                result = _locked_call(app, route, ctx)
-            outcome = _success(result, limits, started)
         except APIError as exc:
             if limits is None:
                 limits = app.rate_limits.peek(operation, _platform(actor, headers) if actor else "server_side")
             outcome = _error(operation, exc, limits, started)
+            _record(app, incoming, operation, params, outcome, actor)
+            return outcome
+        ctx = RequestContext(
+            app=app, actor=actor, method=method, path=path, params=params, query=query,
+            headers=headers, raw_body=incoming.body, base_url=incoming.base_url, registry=self.registry,
+        )
+        return _Admitted(
+            app=app,
+            route=route,
+            ctx=ctx,
+            actor=actor,
+            limits=limits,
+            latency=app.faults.latency_for(operation),
+            calls_out=method != "GET" and _calls_out(app),
+        )
+
+    def _run(self, incoming: Incoming, step: _Admitted) -> Outcome:
+        app, operation = step.app, step.route.operation
+        try:
+            with app.serving():
+                result = step.route.handler(step.ctx)
+            outcome = _success(result, step.limits, incoming.started)
+        except APIError as exc:
+            outcome = _error(operation, exc, step.limits, incoming.started)
         except Exception:
-            logger.exception("unexpected failure serving %s %s", method, path)
-            limits = limits or app.rate_limits.peek(operation, "server_side")
-            outcome = _error(operation, APIError(500, -1, "internal server error"), limits, started)
-        _record(app, method, path, operation, query, params, raw_body, outcome, actor, headers)
+            logger.exception("unexpected failure serving %s %s", incoming.method, incoming.path)
+            outcome = _error(operation, APIError(500, -1, "internal server error"), step.limits, incoming.started)
+        _record(app, incoming, operation, step.ctx.params, outcome, step.actor)
         return outcome
 
 
-def _locked_call(app: ChatApp, route: Route, ctx: RequestContext) -> Any:
-    with app.serving():
-        return route.handler(ctx)
+def parse_query(raw: bytes) -> dict[str, str]:
+    return dict(parse_qsl(raw.decode("latin-1"), keep_blank_values=True)) if raw else {}
 
 
 def _calls_out(app: ChatApp) -> bool:
@@ -205,6 +261,17 @@ class Outcome:
     headers: dict[str, str]
     error_code: int | None = None
 
+    def wire(self) -> tuple[int, list[tuple[str, str]], bytes]:
+        """Status, headers and body as they go on the wire."""
+        payload = self.body
+        if isinstance(payload, RawResponse):
+            content_type, body = payload.content_type, payload.body
+        else:
+            content_type, body = _JSON, payload
+        headers = [("content-type", content_type), ("content-length", str(len(body)))]
+        headers.extend(self.headers.items())
+        return self.status, headers, body
+
 
 def _success(result: Any, limits: RateLimitState | None, started: float) -> Outcome:
     if isinstance(result, RawResponse):
@@ -245,25 +312,22 @@ def _dumps(payload: Any) -> bytes:
 
 def _record(
     app: ChatApp,
-    method: str,
-    path: str,
+    incoming: Incoming,
     operation: str,
-    query: dict[str, str],
     params: dict[str, str],
-    raw_body: bytes,
     outcome: Outcome,
     actor: Actor | None,
-    headers: dict[str, str],
 ) -> None:
+    headers = incoming.headers
     app.requests.append(
         RequestRecord(
-            method=method,
-            path=path,
+            method=incoming.method,
+            path=incoming.path,
             operation=operation,
-            query={k: v for k, v in query.items() if k != "api_key"},
+            query={k: v for k, v in incoming.query.items() if k != "api_key"},
             status=outcome.status,
             at=app.clock.peek(),
-            raw_body=raw_body if "multipart" not in headers.get("content-type", "") else b"",
+            raw_body=incoming.body if "multipart" not in headers.get("content-type", "") else b"",
             raw_response=outcome.body if isinstance(outcome.body, bytes) else b"",
             platform=_platform(actor, headers) if actor else "server_side",
             user_id=actor.user_id if actor else None,
@@ -274,17 +338,7 @@ def _record(
 
 
 async def _send(send: Send, outcome: Outcome) -> None:
-    payload = outcome.body
-    if isinstance(payload, RawResponse):
-        content_type = payload.content_type.encode("latin-1")
-        body = payload.body
-    else:
-        content_type = _JSON
-        body = payload
-    raw_headers = [
-        (b"content-type", content_type),
-        (b"content-length", str(len(body)).encode()),
-    ]
-    raw_headers.extend((k.encode("latin-1"), v.encode("latin-1")) for k, v in outcome.headers.items())
-    await send({"type": "http.response.start", "status": outcome.status, "headers": raw_headers})
+    status, headers, body = outcome.wire()
+    raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
     await send({"type": "http.response.body", "body": body})
