@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from starlette.applications import Starlette
 from starlette.routing import Mount
+from starlette.types import Receive, Scope, Send
 
 from fake_server.domain.app import ChatApp
 from fake_server.domain.registry import AppRegistry
@@ -15,6 +16,7 @@ from fake_server.http.routes import all_routes
 
 DEFAULT_API_KEY = "STREAM_KEY"
 DEFAULT_API_SECRET = "STREAM_SECRET"
+CONTROL_PREFIX = "/_fake/"
 
 
 class FakeStream(Starlette):
@@ -26,6 +28,15 @@ class FakeStream(Starlette):
 
     registry: AppRegistry
     api: StreamAPI
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # API traffic goes straight to the dispatcher: Starlette's routing and middleware
+        # would add a sizeable share to every call. Starlette keeps the control plane and
+        # the lifespan protocol.
+        if scope["type"] == "http" and not scope["path"].startswith(CONTROL_PREFIX):
+            await self.api(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
 
     def add_app(self, api_key: str, api_secret: str, *, name: str | None = None) -> ChatApp:
         return self.registry.create(api_key, api_secret, name=name)
@@ -55,7 +66,7 @@ def create_app(
         if registry.get(key) is None:
             registry.create(key, secret)
     api = StreamAPI(registry, all_routes())
-    fake = FakeStream(routes=[Mount("/_fake", routes=control.routes + control_outbound.routes), Mount("", app=api)])
+    fake = FakeStream(routes=[Mount(CONTROL_PREFIX.rstrip("/"), routes=control.routes + control_outbound.routes)])
     fake.registry = registry
     fake.api = api
     fake.state.registry = registry
