@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from fake_server.domain.config_blocklist_match import match
-from fake_server.domain.config_chat_links import forget_blocklist_in_channels
 from fake_server.domain.config_validation import (
     as_enum,
     as_required_str,
@@ -133,14 +132,14 @@ class BlocklistRegistry:
     def delete(self, name: str) -> None:
         """Delete a list and every reference to it (channel types, channel overrides).
 
-        Channel overrides are owned by the chat core (see ``config_chat_links``).
+        Channel overrides are owned by the chat core (``app.chat.forget_blocklist``).
         """
         blocklist = self.require(name)
         if blocklist.builtin:
             raise input_error(f'blocklist "{name}" is built-in and cannot be deleted')
         del self.by_name[name]
         self._app.channel_types.forget_blocklist(name)
-        forget_blocklist_in_channels(self._app, name)
+        self._app.chat.forget_blocklist(name)
 
     # -- message checks ----------------------------------------------------------------------------
 

@@ -167,8 +167,7 @@ def _channel_template(app: ChatApp, value: object, *, required: bool) -> dict[st
         raise input_error("channel_template.type is a required field", **{"channel_template.type": "is required"})
     if len(channel_type) > MAX_CHANNEL_TYPE_LENGTH:
         raise input_error(f"channel_template.type must be at most {MAX_CHANNEL_TYPE_LENGTH} characters")
-    exists = getattr(app.channel_types, "get", None)
-    if callable(exists) and exists(channel_type) is None:
+    if app.channel_types.get(channel_type) is None:
         raise input_error(f"channel type {channel_type} does not exist", **{"channel_template.type": "unknown"})
     channel_id = value.get("id")
     if channel_id is not None:

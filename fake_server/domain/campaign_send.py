@@ -26,9 +26,11 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING, Any
 
-from fake_server.domain.campaign_chatport import ChatPort
 from fake_server.domain.campaign_model import COMPLETED, IN_PROGRESS, Campaign
 from fake_server.domain.campaign_templates import TemplateError, render_template, render_value
+from fake_server.domain.chat import channels as chat_channels
+from fake_server.domain.chat import members as chat_members
+from fake_server.domain.chat import messages as chat_messages
 from fake_server.domain.errors import APIError
 from fake_server.domain.ids import check_channel_id
 from fake_server.domain.outbound_hooks import MESSAGE_BUILTIN_FIELDS, REWRITABLE_FIELDS
@@ -36,11 +38,12 @@ from fake_server.domain.outbound_hooks import MESSAGE_BUILTIN_FIELDS, REWRITABLE
 if TYPE_CHECKING:
     from fake_server.domain.app import ChatApp
     from fake_server.domain.campaigns import CampaignStore
+    from fake_server.domain.chat.models import Channel
 
 DEFAULT_CHANNEL_TYPE = "messaging"
 
 
-def resolve_targets(app: ChatApp, store: CampaignStore, campaign: Campaign, port: ChatPort) -> tuple[list[str], list[str]]:
+def resolve_targets(app: ChatApp, store: CampaignStore, campaign: Campaign) -> tuple[list[str], list[str]]:
     """(user ids, channel cids) the campaign sends to, in a stable order."""
     fields = campaign.fields
     users: list[str] = []
@@ -56,7 +59,9 @@ def resolve_targets(app: ChatApp, store: CampaignStore, campaign: Campaign, port
             segment_users.update(store.segments.resolve_users(segment))
         else:
             channels.update(
-                store.segments.resolve_channels(segment, lambda: port.channels_of(fields.sender_id))
+                store.segments.resolve_channels(
+                    segment, lambda: {channel.cid for channel in app.chat.store.channels_of(fields.sender_id)}
+                )
             )
     users.extend(sorted(segment_users - set(users)))
     users = [uid for uid in users if uid != fields.sender_id]
@@ -84,16 +89,21 @@ def _message(campaign: Campaign, context: dict[str, Any]) -> dict[str, Any]:
     return message
 
 
+def _channel_context(channel: Channel) -> dict[str, Any]:
+    """What ``{{ channel.* }}`` placeholders see: the channel's custom data and ids."""
+    return {**dict(channel.custom), "id": channel.id, "type": channel.type, "cid": channel.cid,
+            "member_count": len(channel.members)}
+
+
 class CampaignSender:
     def __init__(self, app: ChatApp, store: CampaignStore, campaign: Campaign) -> None:
         self.app = app
         self.store = store
         self.campaign = campaign
-        self.port = ChatPort(app)
 
     def run(self) -> None:
         app, campaign = self.app, self.campaign
-        users, channels = resolve_targets(app, self.store, campaign, self.port)
+        users, channels = resolve_targets(app, self.store, campaign)
         now = app.clock.now()
         campaign.status = IN_PROGRESS
         campaign.stats.started_at = now
@@ -124,7 +134,7 @@ class CampaignSender:
     # -- targets -------------------------------------------------------------------------------
 
     def _to_user(self, sender: dict[str, Any], receiver_id: str) -> None:
-        app, fields, port = self.app, self.campaign.fields, self.port
+        app, fields = self.app, self.campaign.fields
         receiver = app.users.get(receiver_id)
         if receiver is None or receiver.deactivated_at is not None:
             return
@@ -139,30 +149,22 @@ class CampaignSender:
             elif len(members) < 2:
                 return
             else:
-                channel_id = port.distinct_id(members)
-            channel = port.channel(f"{channel_type}:{channel_id}")
+                channel_id = chat_channels.distinct_id(members)
+            channel = app.chat.get_channel(f"{channel_type}:{channel_id}")
             created = False
             if channel is None:
                 if not fields.create_channels:
                     return
-                custom = template.get("custom")
-                channel = port.create_channel(
-                    channel_type,
-                    channel_id if isinstance(template.get("id"), str) else None,
-                    creator_id=fields.sender_id,
-                    member_ids=members,
-                    custom=render_value(custom, context) if isinstance(custom, dict) else {},
-                    team=template.get("team") if isinstance(template.get("team"), str) else None,
-                )
+                channel = self._create_channel(channel_type, channel_id, members, template, context)
                 self.campaign.stats.channels_created += 1
                 created = True
             else:
-                if fields.sender_mode == "include":
-                    port.add_member(channel, fields.sender_id)
-                if fields.show_channels:
-                    port.show(channel, receiver_id)
-            context["channel"] = port.channel_context(channel)
-            sent = port.send(channel, _message(self.campaign, context), fields.sender_id, skip_push=fields.skip_push)
+                self._include_sender(channel)
+                member = channel.members.get(receiver_id)
+                if fields.show_channels and member is not None and member.hidden:
+                    chat_members.show(app.chat, channel, receiver_id)
+            context["channel"] = _channel_context(channel)
+            sent = self._send(channel, context)
         except (APIError, TemplateError):
             return  # this target is skipped; the campaign goes on
         if created:
@@ -171,18 +173,52 @@ class CampaignSender:
         self._count(channel.cid, receiver_id, sent)
 
     def _to_channel(self, sender: dict[str, Any], cid: str) -> None:
-        fields, port = self.campaign.fields, self.port
-        channel = port.channel(cid)
+        channel = self.app.chat.get_channel(cid)
         if channel is None:
             return
-        context: dict[str, Any] = {"sender": sender, "receiver": {}, "channel": port.channel_context(channel)}
+        context: dict[str, Any] = {"sender": sender, "receiver": {}, "channel": _channel_context(channel)}
         try:
-            if fields.sender_mode == "include":
-                port.add_member(channel, fields.sender_id)
-            sent = port.send(channel, _message(self.campaign, context), fields.sender_id, skip_push=fields.skip_push)
+            self._include_sender(channel)
+            sent = self._send(channel, context)
         except (APIError, TemplateError):
             return
         self._count(cid, None, sent)
+
+    # -- through the chat core's own operations (validation, events, unread counts, hiding) ----
+
+    def _create_channel(
+        self, channel_type: str, channel_id: str, members: list[str], template: dict[str, Any], context: dict[str, Any]
+    ) -> Channel:
+        """Create a channel as the sender (server-side); without ``channel_template.id`` it is
+        the member-based channel of ``members``."""
+        custom = template.get("custom")
+        data: dict[str, Any] = render_value(custom, context) if isinstance(custom, dict) else {}
+        data.update(created_by_id=self.campaign.fields.sender_id, members=list(members))
+        team = template.get("team")
+        if isinstance(team, str) and team:
+            data["team"] = team
+        distinct = None if isinstance(template.get("id"), str) else frozenset(members)
+        return chat_channels.create_channel(
+            self.app.chat, channel_type, channel_id, data, distinct_members=distinct, client_user=None
+        )
+
+    def _include_sender(self, channel: Channel) -> None:
+        """``sender_mode: "include"``: the sender joins a channel it is not a member of."""
+        sender_id = self.campaign.fields.sender_id
+        if self.campaign.fields.sender_mode != "include" or sender_id in channel.members:
+            return
+        core = self.app.chat
+        member = chat_channels.add_member(core, channel, chat_channels.MemberEntry(sender_id), self.app.clock.now())
+        chat_channels.member_event(core, channel, "member.added", member)
+
+    def _send(self, channel: Channel, context: dict[str, Any]) -> dict[str, Any]:
+        """Send the templated message as the sender; the rendered message has type ``error``
+        when the chat core refused it without raising."""
+        fields = self.campaign.fields
+        raw = {**_message(self.campaign, context), "user_id": fields.sender_id}
+        core = self.app.chat
+        stored = chat_messages.send(core, channel, raw, chat_messages.SendOptions(skip_push=fields.skip_push), client_user=None)
+        return core.render_message(stored)
 
     def _initial_members(self, receiver_id: str, template: dict[str, Any]) -> list[str]:
         fields = self.campaign.fields
@@ -198,7 +234,7 @@ class CampaignSender:
             members.extend(e["user_id"] for e in entries if isinstance(e, dict) and isinstance(e.get("user_id"), str))
         return list(dict.fromkeys(members))
 
-    def _sender_visibility(self, channel: Any) -> None:
+    def _sender_visibility(self, channel: Channel) -> None:
         visibility = self.campaign.fields.sender_visibility
         member = channel.members.get(self.campaign.fields.sender_id)
         if member is None or visibility is None:

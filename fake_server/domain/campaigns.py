@@ -221,10 +221,6 @@ class CampaignStore:
         else:
             if stop_at is not None and stop_at <= now:
                 raise input_error("stop_at must be in the future", stop_at="in the past")
-            from fake_server.domain.campaign_chatport import ChatPort, ChatUnavailable
-
-            if not ChatPort(self._app).available():
-                raise ChatUnavailable("channels and messages")
             campaign.scheduled_for = scheduled_for
             campaign.stop_at = stop_at
             CampaignSender(self._app, self, campaign).run()
@@ -285,13 +281,11 @@ class CampaignStore:
         return {**rendered, **single}
 
     def _users_read(self, campaign: Campaign) -> int:
-        store = getattr(self._app.chat, "store", None)
-        channels: dict[str, Any] = getattr(store, "channels", None) or {}
-        messages: dict[str, Any] = getattr(store, "messages", None) or {}
+        store = self._app.chat.store
         readers: set[str] = set()
         for cid, receiver_id, message_id in campaign.sent:
-            channel, message = channels.get(cid), messages.get(message_id)
-            read = getattr(channel, "reads", {}).get(receiver_id) if channel is not None else None
+            channel, message = store.channels.get(cid), store.messages.get(message_id)
+            read = channel.reads.get(receiver_id) if channel is not None else None
             if read is not None and message is not None and read.last_read >= message.created_at:
                 readers.add(receiver_id)
         return len(readers)

@@ -25,7 +25,6 @@ from fake_server.domain.config_channel_type_fields import (
     parse_overrides,
     parse_settings,
 )
-from fake_server.domain.config_chat_links import live_channel_count
 from fake_server.domain.config_commands import BUILTIN_COMMANDS, CommandRegistry
 from fake_server.domain.errors import input_error, not_found
 from fake_server.domain.grants_defaults import TEMPLATE_SCOPE, default_grants
@@ -295,7 +294,7 @@ class ChannelTypeRegistry:
         ``channel_count_of_type(name)`` counts live channels only.
         """
         self.require(name)
-        count = live_channel_count(self._app, name)
+        count = self._app.chat.channel_count_of_type(name)
         if count:
             raise input_error(
                 f"channel type {name} cannot be deleted while {count} channel(s) of this type exist; delete them first"

@@ -279,11 +279,10 @@ def push_notifications_view(app: ChatApp) -> dict[str, Any]:
     """``push_notifications`` of ``GET /app``: version, nameless provider configs, providers.
 
     Credentials are returned as stored (endpoints §13.11). ``providers`` comes from the push
-    area (``app.push.providers()``: rendered PushProvider objects) when it offers it.
+    area (``app.push.providers()``: rendered PushProvider objects).
     """
     view = push_sections(app.settings)
-    list_providers = getattr(app.push, "providers", None)
-    view["providers"] = list(list_providers()) if callable(list_providers) else []
+    view["providers"] = app.push.providers()
     return view
 
 

@@ -31,6 +31,7 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
+from fake_server.domain.chat import render
 from fake_server.domain.errors import APIError, input_error, not_found
 from fake_server.domain.export_files import BUCKET, ExportFile
 from fake_server.domain.ids import split_cid
@@ -38,6 +39,8 @@ from fake_server.domain.timefmt import format_time, parse_time
 
 if TYPE_CHECKING:
     from fake_server.domain.app import ChatApp
+    from fake_server.domain.chat import ChatCore
+    from fake_server.domain.chat.models import Channel, Member, Message, Reaction
 
 MAX_CHANNELS: Final = 25
 MAX_USERS: Final = 25
@@ -62,50 +65,16 @@ def _line(kind: str, data: dict[str, Any]) -> str:
     return json.dumps({"type": kind, "data": data}, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-class ChatReader:
-    """Read access to the chat core's records and renderings (``app.chat``)."""
-
-    def __init__(self, app: ChatApp) -> None:
-        self.app = app
-        self.core: Any = app.chat
-        store = getattr(self.core, "store", None)
-        channels = getattr(store, "channels", None)
-        if not isinstance(channels, dict):
-            raise APIError(500, -1, "the fake's chat core cannot list channels yet")
-        self.store: Any = store
-        self.channels: dict[str, Any] = channels
-
-    def render_channel(self, channel: Any) -> dict[str, Any]:
-        from fake_server.domain.chat import render
-
-        result: dict[str, Any] = render.render_channel(self.core, channel)
-        return result
-
-    def render_member(self, channel: Any, member: Any) -> dict[str, Any]:
-        from fake_server.domain.chat import render
-
-        result: dict[str, Any] = render.render_member(self.core, channel, member)
-        return result
-
-    def render_message(self, message: Any, *, show_deleted: bool) -> dict[str, Any]:
-        result: dict[str, Any] = self.core.render_message(message, show_deleted=show_deleted)
-        return result
-
-    def render_reaction(self, reaction: Any) -> dict[str, Any]:
-        result: dict[str, Any] = self.core.render_reaction(reaction)
-        return result
-
-
 class _Request:
     """A validated channel in an export request."""
 
-    def __init__(self, channel: Any, since: datetime | None, until: datetime | None) -> None:
+    def __init__(self, channel: Channel, since: datetime | None, until: datetime | None) -> None:
         self.channel = channel
         self.since = since
         self.until = until
 
 
-def _channel_requests(app: ChatApp, reader: ChatReader, body: dict[str, Any]) -> list[_Request]:
+def _channel_requests(core: ChatCore, body: dict[str, Any]) -> list[_Request]:
     channels = body.get("channels")
     if channels is None:
         raise input_error("channels is a required field", channels="is required")
@@ -131,7 +100,7 @@ def _channel_requests(app: ChatApp, reader: ChatReader, body: dict[str, Any]) ->
         until = None if entry.get("messages_until") is None else parse_time(entry["messages_until"], f"{where}.messages_until")
         if since is not None and until is not None and since >= until:
             raise input_error(f"{where}.messages_since must be before messages_until")
-        channel = reader.channels.get(cid)
+        channel = core.store.channels.get(cid)
         if channel is None or (channel.deleted_at is not None and not include_deleted):
             raise not_found(f"channel {cid} doesn't exist")
         requests.append(_Request(channel, since, until))
@@ -150,7 +119,7 @@ def _options(body: dict[str, Any]) -> str:
     return str(version)
 
 
-def _messages(request: _Request, include_truncated: bool) -> list[Any]:
+def _messages(request: _Request, include_truncated: bool) -> list[Message]:
     channel = request.channel
     chosen = []
     for message in sorted(channel.messages, key=lambda m: m.created_at):
@@ -158,14 +127,14 @@ def _messages(request: _Request, include_truncated: bool) -> list[Any]:
             continue
         if request.until is not None and message.created_at >= request.until:
             continue
-        truncated_at = getattr(channel, "truncated_at", None)
+        truncated_at = channel.truncated_at
         if not include_truncated and truncated_at is not None and message.created_at <= truncated_at:
             continue
         chosen.append(message)
     return chosen
 
 
-def _user_ids(channel: Any, messages: list[Any]) -> set[str]:
+def _user_ids(channel: Channel, messages: list[Message]) -> set[str]:
     ids = set(channel.members)
     if channel.created_by_id:
         ids.add(channel.created_by_id)
@@ -176,14 +145,14 @@ def _user_ids(channel: Any, messages: list[Any]) -> set[str]:
     return ids
 
 
-def _reactions(messages: list[Any]) -> list[Any]:
+def _reactions(messages: list[Message]) -> list[Reaction]:
     found = [reaction for message in messages for reaction in message.reactions.values()]
     return sorted(found, key=lambda r: (r.created_at, r.message_id, r.user_id, r.type))
 
 
-def _message_v2(reader: ChatReader, message: Any, clear_deleted: bool) -> dict[str, Any]:
+def _message_v2(core: ChatCore, message: Message, clear_deleted: bool) -> dict[str, Any]:
     channel_type, channel_id = message.cid.split(":", 1)
-    rendered = reader.render_message(message, show_deleted=not clear_deleted)
+    rendered = core.render_message(message, show_deleted=not clear_deleted)
     data: dict[str, Any] = dict(message.custom)
     data.update({k: v for k, v in rendered.items() if k in _MESSAGE_KEYS_V2})
     data.update(
@@ -202,7 +171,7 @@ def _message_v2(reader: ChatReader, message: Any, clear_deleted: bool) -> dict[s
     return data
 
 
-def _reaction_v2(reaction: Any) -> dict[str, Any]:
+def _reaction_v2(reaction: Reaction) -> dict[str, Any]:
     return {
         **dict(reaction.custom),
         "message_id": reaction.message_id,
@@ -213,7 +182,7 @@ def _reaction_v2(reaction: Any) -> dict[str, Any]:
     }
 
 
-def _member_v2(channel: Any, member: Any) -> dict[str, Any]:
+def _member_v2(channel: Channel, member: Member) -> dict[str, Any]:
     return {
         **dict(member.custom),
         "channel_type": channel.type,
@@ -224,7 +193,7 @@ def _member_v2(channel: Any, member: Any) -> dict[str, Any]:
     }
 
 
-def _channel_v2(channel: Any) -> dict[str, Any]:
+def _channel_v2(channel: Channel) -> dict[str, Any]:
     data: dict[str, Any] = {**dict(channel.custom), "type": channel.type, "id": channel.id}
     if channel.created_by_id:
         data["created_by"] = channel.created_by_id
@@ -245,7 +214,8 @@ def _user_v2(app: ChatApp, user_id: str) -> dict[str, Any] | None:
     return data
 
 
-def build_channel_export(app: ChatApp, reader: ChatReader, requests: list[_Request], body: dict[str, Any], version: str) -> tuple[bytes, str, str]:
+def build_channel_export(app: ChatApp, requests: list[_Request], body: dict[str, Any], version: str) -> tuple[bytes, str, str]:
+    core = app.chat
     include_truncated = _bool_option(body, "include_truncated_messages")
     clear_deleted = _bool_option(body, "clear_deleted_message_text")
     with_users = _bool_option(body, "export_users")
@@ -259,13 +229,13 @@ def build_channel_export(app: ChatApp, reader: ChatReader, requests: list[_Reque
             "exported_at": format_time(app.clock.now()),
             "channels": [
                 {
-                    "channel": reader.render_channel(channel),
+                    "channel": core.render_channel(channel),
                     "members": [
-                        reader.render_member(channel, member)
+                        render.render_member(core, channel, member)
                         for member in sorted(channel.members.values(), key=lambda m: (m.created_at, m.user_id))
                     ],
-                    "messages": [reader.render_message(m, show_deleted=not clear_deleted) for m in messages],
-                    "reactions": [reader.render_reaction(r) for r in _reactions(messages)],
+                    "messages": [core.render_message(m, show_deleted=not clear_deleted) for m in messages],
+                    "reactions": [core.render_reaction(r) for r in _reactions(messages)],
                 }
                 for channel, messages in selections
             ],
@@ -284,7 +254,7 @@ def build_channel_export(app: ChatApp, reader: ChatReader, requests: list[_Reque
             for member in sorted(channel.members.values(), key=lambda m: (m.created_at, m.user_id))
         )
     for _, messages in selections:
-        lines.extend(_line("message", _message_v2(reader, m, clear_deleted)) for m in messages)
+        lines.extend(_line("message", _message_v2(core, m, clear_deleted)) for m in messages)
     for _, messages in selections:
         lines.extend(_line("reaction", _reaction_v2(r)) for r in _reactions(messages))
     return ("\n".join(lines) + "\n").encode(), "jsonl", "application/x-ndjson"
@@ -316,13 +286,12 @@ def _failed(app: ChatApp, kind: str, task_id: str, started: datetime, exc: Excep
 
 def export_channels(app: ChatApp, body: dict[str, Any], base_url: str) -> dict[str, Any]:
     version = _options(body)
-    reader = ChatReader(app)
-    requests = _channel_requests(app, reader, body)
+    requests = _channel_requests(app.chat, body)
     task = app.tasks.start("export_channels")
     started = task.created_at
     try:
-        content, extension, content_type = build_channel_export(app, reader, requests, body, version)
-    except (APIError, AttributeError, TypeError, KeyError) as exc:
+        content, extension, content_type = build_channel_export(app, requests, body, version)
+    except APIError as exc:
         _failed(app, "channels", task.id, started, exc)
     else:
         _finish(app, "channels", task.id, started, content, extension, content_type, base_url)
@@ -344,19 +313,15 @@ def export_users(app: ChatApp, body: dict[str, Any], base_url: str) -> dict[str,
     task = app.tasks.start("export_users")
     started = task.created_at
     chat = app.chat
-    messages_by_user = getattr(chat, "messages_by_user", None)
-    reactions_by_user = getattr(chat, "reactions_by_user", None)
     lines: list[str] = []
     for user_id in dict.fromkeys(user_ids):
         user = app.users.get(user_id)
         assert user is not None
         lines.append(_line("user", app.users.render(user)))
-        if callable(messages_by_user):
-            for message in list(messages_by_user(user_id))[:MAX_MESSAGES_PER_USER]:
-                lines.append(_line("message", chat.render_message(message, show_deleted=True)))
-        if callable(reactions_by_user):
-            for reaction in list(reactions_by_user(user_id))[:MAX_MESSAGES_PER_USER]:
-                lines.append(_line("reaction", chat.render_reaction(reaction)))
+        for message in chat.messages_by_user(user_id)[:MAX_MESSAGES_PER_USER]:
+            lines.append(_line("message", chat.render_message(message, show_deleted=True)))
+        for reaction in chat.reactions_by_user(user_id)[:MAX_MESSAGES_PER_USER]:
+            lines.append(_line("reaction", chat.render_reaction(reaction)))
     content = ("\n".join(lines) + "\n").encode()
     _finish(app, "users", task.id, started, content, "jsonl", "application/x-ndjson", base_url)
     return {"task_id": task.id}

@@ -179,7 +179,7 @@ class FlagStore:
         follows §1.4 (e.g. ``{"original_text": ...}``). Returns the rendered Flag, or ``None``
         when the message cannot be found.
         """
-        message = mod_chat.find_message(self._app, message_id)
+        message = self._app.chat.get_message(message_id)
         if message is None:
             return None
         key = (MESSAGE, message_id, AUTOMOD)
@@ -203,7 +203,7 @@ class FlagStore:
         return self.render_flag(record)
 
     def _require_message(self, message_id: str) -> Message:
-        message = mod_chat.find_message(self._app, message_id)
+        message = self._app.chat.get_message(message_id)
         if message is None:
             raise not_found(f"message {message_id} does not exist")
         return message
@@ -355,9 +355,9 @@ class FlagStore:
         }
         if record.kind == MESSAGE:
             out["target_message_id"] = record.target_id
-            message = mod_chat.find_message(app, record.target_id)
+            message = app.chat.get_message(record.target_id)
             if message is not None:
-                out["target_message"] = mod_chat.render_message(app, message, show_deleted=True)
+                out["target_message"] = app.chat.render_message(message, show_deleted=True)
         else:
             out["target_user"] = app.users.render_id(record.target_id)
         self._review_fields(record, out)
@@ -369,7 +369,7 @@ class FlagStore:
         """An element of ``flags`` in GET /moderation/flags/message (§1.5)."""
         app = self._app
         out: dict[str, Any] = {
-            "message": mod_chat.render_message(app, message, show_deleted=True),
+            "message": app.chat.render_message(message, show_deleted=True),
             "user": app.users.render_id(record.user_id),
             "created_by_automod": record.created_by_automod,
             "created_at": format_time(record.created_at),
@@ -400,11 +400,11 @@ class FlagStore:
         """A FlagReport (§1.6)."""
         app = self._app
         if message is None:
-            message = mod_chat.find_message(app, report.message_id)
+            message = app.chat.get_message(report.message_id)
         out: dict[str, Any] = {
             "id": report.id,
             "message": (
-                mod_chat.render_message(app, message, show_deleted=True)
+                app.chat.render_message(message, show_deleted=True)
                 if message is not None
                 else {"id": report.message_id, "cid": report.channel_cid}
             ),
@@ -438,7 +438,7 @@ class FlagStore:
             "channel_type": channel_type,
             "channel_id": channel_id,
             "message_id": message.id,
-            "message": mod_chat.render_message(app, message, show_deleted=True),
+            "message": app.chat.render_message(message, show_deleted=True),
             "user": app.users.render_id(record.user_id),
             "flag": self.render_flag(record),
             "total_flags": self.total_flags(message_id=message.id),

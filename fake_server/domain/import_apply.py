@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from fake_server.domain.chat import channels as chat_channels
+from fake_server.domain.chat.content import render_html
+from fake_server.domain.chat.models import Channel, Message, Reaction
 from fake_server.domain.errors import APIError
 from fake_server.domain.import_file import KINDS, Analysis, Item
 from fake_server.domain.moderation import BanRecord
@@ -60,8 +63,8 @@ class Applier:
         self.app = app
         self.mode = mode
         self.outcome = Outcome()
-        self.core: Any = app.chat
-        self.touched: dict[str, Any] = {}  # cid → channel whose messages need re-ordering
+        self.core = app.chat
+        self.touched: dict[str, Channel] = {}  # cid → channel whose messages need re-ordering
 
     def run(self, analysis: Analysis) -> Outcome:
         items_by_kind: dict[str, list[Item]] = {}
@@ -146,16 +149,8 @@ class Applier:
 
     # -- chat records ------------------------------------------------------------------------------
 
-    def _store(self) -> Any:
-        store = getattr(self.core, "store", None)
-        if store is None or not isinstance(getattr(store, "channels", None), dict):
-            raise APIError(500, -1, "the fake's chat core cannot store channels yet")
-        return store
-
     def _channel(self, data: dict[str, Any]) -> None:
-        from fake_server.domain.chat.models import Channel
-
-        store = self._store()
+        store = self.core.store
         now = self.app.clock.now()
         channel = store.channels.get(data["cid"])
         if channel is not None and channel.deleted_at is None:
@@ -184,12 +179,12 @@ class Applier:
                 self.outcome.count(self.outcome.created, "member")
 
     @staticmethod
-    def _channel_flags(channel: Any, data: dict[str, Any]) -> None:
+    def _channel_flags(channel: Channel, data: dict[str, Any]) -> None:
         for key in ("team", "frozen", "disabled"):
             if data[key] is not None:
                 setattr(channel, key, data[key])
 
-    def _future_bans(self, channel: Any) -> None:
+    def _future_bans(self, channel: Channel) -> None:
         for ban in self.app.imports.future_channel_bans.values():
             if channel.created_by_id == ban.created_by_id and (ban.user_id, channel.cid) not in self.app.bans:
                 self.app.bans[(ban.user_id, channel.cid)] = BanRecord(
@@ -198,7 +193,7 @@ class Applier:
                 )
 
     def _member(self, data: dict[str, Any]) -> None:
-        channel = self._store().channels[data["cid"]]
+        channel = self.core.store.channels[data["cid"]]
         existing = channel.members.get(data["user_id"])
         if existing is not None and self.mode == "insert":
             self.outcome.count(self.outcome.skipped, "member")
@@ -207,10 +202,8 @@ class Applier:
         self.outcome.count(self.outcome.updated if existing is not None else self.outcome.created, "member")
 
     def _add_member(
-        self, channel: Any, user_id: str, role: str | None, created_at: datetime | None, custom: dict[str, Any]
+        self, channel: Channel, user_id: str, role: str | None, created_at: datetime | None, custom: dict[str, Any]
     ) -> None:
-        from fake_server.domain.chat import channels as chat_channels
-
         member = channel.members.get(user_id)
         if member is None:
             entry = chat_channels.MemberEntry(user_id, role, dict(custom))
@@ -225,12 +218,10 @@ class Applier:
         member.updated_at = self.app.clock.now()
 
     def _message(self, data: dict[str, Any]) -> None:
-        from fake_server.domain.chat.models import Message
-
-        store = self._store()
+        store = self.core.store
         channel = store.channels[data["cid"]]
         now = self.app.clock.now()
-        html = data["html"] if data["html"] is not None else _html(data["text"])
+        html = data["html"] if data["html"] is not None else render_html(data["text"])
         existing = store.messages.get(data["id"])
         if existing is not None:
             if self.mode == "insert" or existing.cid != channel.cid:
@@ -275,9 +266,7 @@ class Applier:
         self.outcome.count(self.outcome.created, "message")
 
     def _reaction(self, data: dict[str, Any]) -> None:
-        from fake_server.domain.chat.models import Reaction
-
-        store = self._store()
+        store = self.core.store
         message = store.messages[data["message_id"]]
         key = (data["user_id"], data["type"])
         existing = message.reactions.get(key)
@@ -306,11 +295,3 @@ class Applier:
         for channel in self.touched.values():
             channel.messages.sort(key=lambda m: m.created_at)
 
-
-def _html(text: str) -> str:
-    try:
-        from fake_server.domain.chat.content import render_html
-    except ImportError:  # pragma: no cover - the chat core always has it
-        return f"<p>{text}</p>\n" if text else ""
-    result: str = render_html(text)
-    return result

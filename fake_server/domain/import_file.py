@@ -173,25 +173,20 @@ class Analyser:
         self.channels: set[str] = set()
         self.messages: dict[str, str] = {}  # message id → cid (of messages in the file)
         self.message_parents: dict[str, str | None] = {}
-        chat_store = getattr(app.chat, "store", None)
-        self._app_channels: dict[str, Any] = getattr(chat_store, "channels", None) or {}
-        self._app_messages: dict[str, Any] = getattr(chat_store, "messages", None) or {}
+        self._app_messages = app.chat.store.messages
 
     # existence, in the file or in the app
     def user_exists(self, user_id: str) -> bool:
         return user_id in self.users or self.app.users.get(user_id) is not None
 
     def channel_exists(self, cid: str) -> bool:
-        if cid in self.channels:
-            return True
-        channel = self._app_channels.get(cid)
-        return channel is not None and getattr(channel, "deleted_at", None) is None
+        return cid in self.channels or self.app.chat.get_channel(cid) is not None
 
     def message_cid(self, message_id: str) -> str | None:
         if message_id in self.messages:
             return self.messages[message_id]
         message = self._app_messages.get(message_id)
-        return None if message is None else str(message.cid)
+        return None if message is None else message.cid
 
     def message_parent(self, message_id: str) -> str | None:
         if message_id in self.message_parents:

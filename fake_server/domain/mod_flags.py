@@ -176,7 +176,7 @@ def query_message_flags(app: ChatApp, payload: dict[str, Any], actor: Actor | No
     rows: list[_Row] = []
     teams: dict[str, str | None] = {}
     for record in app.flags.message_flags():
-        message = mod_chat.find_message(app, record.target_id)
+        message = app.chat.get_message(record.target_id)
         if message is None:
             continue  # hard-deleted messages take their flags with them
         if message.deleted_at is not None and not show_deleted:
@@ -244,7 +244,7 @@ def query_flag_reports(app: ChatApp, body: dict[str, Any], actor: Actor | None =
     offset = page_offset(options.get("offset"), maximum=MAX_OFFSET)
     rows: list[_ReportRow] = []
     for report in app.flags.reports.values():
-        if mod_chat.find_message(app, report.message_id) is None:
+        if app.chat.get_message(report.message_id) is None:
             continue  # the message was hard-deleted
         row = _ReportRow(report, mod_chat.channel_team(app, report.channel_cid))
         if matches(row):

@@ -31,7 +31,7 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Final, Literal
 from urllib.parse import quote
@@ -148,7 +148,7 @@ class Outbound:
         targets = [t for t in targets_from_settings(self._app.settings) if t.wants(event_type)]
         if not targets:
             return
-        body = encode_event(self._enrich(event))
+        body = encode_event(event)
         now = self._app.clock.peek()
         for target in targets:
             if target.kind == "webhook":
@@ -172,19 +172,6 @@ class Outbound:
             )
             with self._lock:
                 self._queues.append(message)
-
-    def _enrich(self, event: Event) -> dict[str, Any]:
-        """The chat core may add webhook-only data (``members``, unread counters, §8.4)
-        through ``app.chat.enrich_webhook_event(event) -> dict``."""
-        enrich = getattr(self._app.chat, "enrich_webhook_event", None)
-        if callable(enrich):
-            try:
-                enriched = enrich(dict(event))
-                if isinstance(enriched, dict):
-                    return enriched
-            except Exception:
-                logger.exception("enrich_webhook_event failed; delivering the plain event")
-        return dict(event)
 
     def _signed_headers(self, body: bytes) -> dict[str, str]:
         return {
@@ -260,10 +247,8 @@ class Outbound:
     def flush(self, timeout: float | None = 10.0) -> bool:
         """Run due scheduled campaigns, then block until every webhook delivery queued so far
         is finished (delivered or failed after its retries). False when ``timeout`` passed."""
-        tick: Callable[[], object] | None = getattr(self._app.campaigns, "tick", None)
-        if callable(tick):
-            with self._app.lock:
-                tick()
+        with self._app.lock:
+            self._app.campaigns.tick()
         return self._worker.flush(timeout)
 
     @property

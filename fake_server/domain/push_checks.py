@@ -102,11 +102,12 @@ def check_push(app: ChatApp, body: dict[str, Any]) -> dict[str, Any]:
     message_id = optional_string(body, "message_id")
     message: Message | None
     if message_id:
-        message = mod_chat.find_message(app, message_id)
+        message = app.chat.get_message(message_id)
         if message is None:
             raise not_found(f"message {message_id} does not exist")
     else:
-        message = mod_chat.latest_message_for(app, user_id)
+        # The service picks "a random message" (§7.1); the newest keeps answers deterministic.
+        message = app.chat.latest_message_for(user_id)
         if message is None:
             raise input_error(
                 f"user {user_id} has no message to render: pass message_id or add the user to a channel with messages"

@@ -30,8 +30,9 @@ from fake_server.domain.query import (
     keyset_page,
     page_limit,
 )
-from fake_server.domain.segment_filters import channel_predicate, user_predicate
+from fake_server.domain.segment_filters import channel_predicate
 from fake_server.domain.timefmt import format_optional, format_time
+from fake_server.domain.user_ops.query import user_filter
 
 if TYPE_CHECKING:
     from fake_server.domain.app import ChatApp
@@ -191,7 +192,7 @@ class SegmentStore:
         if not isinstance(value, dict):
             raise input_error("filter must be an object", filter="must be an object")
         if segment_type == "user":
-            user_predicate(self._app, value)
+            user_filter(self._app, value)
         else:
             channel_predicate(value)
         return value
@@ -374,7 +375,7 @@ class SegmentStore:
         if segment.all_users:
             ids.update(user.id for user in self._app.users.live())
         elif segment.filter:
-            matches = user_predicate(self._app, segment.filter)
+            matches = user_filter(self._app, segment.filter)
             ids.update(user.id for user in self._app.users.live() if matches(user))
         return ids
 
@@ -384,8 +385,7 @@ class SegmentStore:
         cids = set(segment.targets)
         if segment.filter:
             matches = channel_predicate(segment.filter)
-            store = getattr(self._app.chat, "store", None)
-            channels: dict[str, Any] = getattr(store, "channels", {}) or {}
+            channels = self._app.chat.store.channels
             cids.update(cid for cid, channel in channels.items() if channel.deleted_at is None and matches(channel))
         if segment.all_sender_channels and sender_channels is not None:
             cids.update(sender_channels())

@@ -129,16 +129,9 @@ class UserDirectory:
         return any(user.role == role for user in self.live())
 
     def role_exists(self, role: str) -> bool:
-        """Whether ``role`` names a user-level role: a built-in one or a custom role.
-
-        Custom roles are kept by the roles area (``app.access``), asked through
-        ``exists(name) -> bool`` (a custom role exists).
-        """
-        if role in BUILTIN_USER_ROLES:
-            return True
-        access = getattr(self._app, "access", None)
-        exists = getattr(access, "exists", None)
-        return bool(exists(role)) if callable(exists) else False
+        """Whether ``role`` names a user-level role: a built-in one or a custom role
+        (custom roles are kept by the roles area, ``app.access``)."""
+        return role in BUILTIN_USER_ROLES or self._app.access.exists(role)
 
     def ensure(self, user_object: dict[str, Any], *, field: str = "user") -> User:
         """The user named by an object-form acting user, created on the fly when unknown.
@@ -240,11 +233,12 @@ class UserDirectory:
     def render_full(self, user: User) -> dict[str, Any]:
         """The "full user" / OwnUser (models §1.2-§1.3): the user plus devices, mutes,
         channel mutes and unread counters (query users, upsert, partial update, guest)."""
+        app = self._app
         out = self.render(user)
-        out["devices"] = self._devices(user.id)
+        out["devices"] = app.push.devices_of(user.id)
         out["mutes"] = self._mutes(user.id)
-        out["channel_mutes"] = self._channel_mutes(user.id)
-        out.update(self._unread(user.id))
+        out["channel_mutes"] = app.chat.user_channel_mutes(user.id)
+        out.update(app.chat.unread_totals(user.id))
         out["latest_hidden_channels"] = []
         return out
 
@@ -266,16 +260,6 @@ class UserDirectory:
                 "deleted_at": format_time(tomb.deleted_at),
             }
         return {"id": user_id, "role": "user", "banned": False, "online": False, "deleted_at": None}
-
-    # -- parts of the full user contributed by other areas --------------------------------
-
-    def _devices(self, user_id: str) -> list[dict[str, Any]]:
-        # The devices area is asked through ``app.push.devices_of`` (rendered, oldest first).
-        push = getattr(self._app, "push", None)
-        render = getattr(push, "devices_of", None)
-        if callable(render):
-            return list(render(user_id))
-        return []
 
     def _mutes(self, user_id: str) -> list[dict[str, Any]]:
         app = self._app
@@ -299,26 +283,3 @@ class UserDirectory:
                 item["expires"] = format_time(mute.expires)
             rendered.append(item)
         return rendered
-
-    def _channel_mutes(self, user_id: str) -> list[dict[str, Any]]:
-        # Channel mutes render a channel, which only the chat core can do.
-        render = getattr(self._app.chat, "user_channel_mutes", None)
-        if callable(render):
-            return list(render(user_id))
-        return []
-
-    def _unread(self, user_id: str) -> dict[str, int]:
-        counters = {
-            "total_unread_count": 0,
-            "unread_count": 0,
-            "unread_channels": 0,
-            "unread_threads": 0,
-        }
-        totals = getattr(self._app.chat, "unread_totals", None)
-        if callable(totals):
-            found = totals(user_id)
-            for key in counters:
-                value = found.get(key)
-                if isinstance(value, int):
-                    counters[key] = value
-        return counters

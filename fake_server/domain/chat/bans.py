@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from fake_server.domain.chat import render
 from fake_server.domain.chat.models import Channel
-from fake_server.domain.errors import input_error, not_found
+from fake_server.domain.errors import input_error
 from fake_server.domain.moderation import BanRecord, ChannelMute
 from fake_server.domain.timefmt import format_time
 
@@ -162,31 +162,5 @@ def render_user_channel_mutes(core: ChatCore, user_id: str) -> list[dict[str, An
 
 def own_user(core: ChatCore, user_id: str) -> dict[str, Any]:
     """OwnUser (models §1.3) as mute responses return it."""
-    app = core.app
-    stored = app.users.get(user_id)
-    if stored is None:
-        raise not_found(f"user {user_id} does not exist")
-    out = app.users.render(stored)
-    now = app.clock.peek()
-    out["mutes"] = [
-        {
-            "user": render.user(core, mute.user_id),
-            "target": render.user(core, mute.target_id),
-            "created_at": format_time(mute.created_at),
-            "updated_at": format_time(mute.updated_at),
-            **({"expires": format_time(mute.expires)} if mute.expires is not None else {}),
-        }
-        for (owner, _), mute in sorted(app.user_mutes.items())
-        if owner == user_id and mute.active(now)
-    ]
-    out["channel_mutes"] = render_user_channel_mutes(core, user_id)
-    devices = getattr(app, "devices", None)
-    out["devices"] = [] if devices is None else _devices_of(devices, user_id)
-    out.update(core.unread_totals(user_id))
-    out["latest_hidden_channels"] = []
-    return out
-
-
-def _devices_of(devices: Any, user_id: str) -> list[Any]:
-    lister = getattr(devices, "render_for", None)
-    return list(lister(user_id)) if callable(lister) else []
+    users = core.app.users
+    return users.render_full(users.require(user_id))

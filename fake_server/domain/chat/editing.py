@@ -174,7 +174,7 @@ def _apply(core: ChatCore, channel: Channel, message: Message, editor_id: str, n
     if pinning and new.restricted_visibility:
         raise input_error("messages with restricted visibility cannot be pinned")
     config = render.effective_config(core, channel)
-    found = automod.verdict(app, config, new.text) if client_side else None
+    found = app.blocklists.check(new.text, config) if client_side else None
     if found is not None and found.behavior == automod.BLOCK:
         raise APIError(400, 73, messages.BLOCKED_TEXT)
     now = app.clock.now()

@@ -109,7 +109,7 @@ def send(
     found = None
     if client_user is not None or options.force_moderation:
         # §7: server-side sends are moderated only with force_moderation (recommended).
-        found = automod.verdict(app, config, draft.text)
+        found = app.blocklists.check(draft.text, config)
         if found is not None and found.behavior == automod.BLOCK:
             return _unstored(core, channel, author.id, message_id, "error", BLOCKED_TEXT)
         message.shadowed = found is not None and found.behavior == automod.SHADOW_BLOCK

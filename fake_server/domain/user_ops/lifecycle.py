@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from fake_server.domain.errors import input_error
-from fake_server.domain.user_ops import chat_bridge
 from fake_server.domain.user_ops.writes import MAX_USERS_PER_CALL, Plan, check_unique_usernames
 from fake_server.domain.users import User
 
@@ -82,8 +81,8 @@ def _delete_one(app: ChatApp, user: User, modes: DeleteModes) -> bool:
     previous_rank = 0 if was_live else _MODE_RANK.get(user.delete_type or "soft", 1)
     escalates = _MODE_RANK[modes.user] > previous_rank
     # Content first, while the chat core still sees the user.
-    chat_bridge.delete_user_content(
-        app, user.id, messages=modes.messages, conversations=modes.conversations, deleted_by=None
+    app.chat.delete_user_content(
+        user.id, messages=modes.messages, conversations=modes.conversations, deleted_by=None
     )
     if not escalates and modes.messages is None and modes.conversations is None:
         return False
@@ -94,7 +93,7 @@ def _delete_one(app: ChatApp, user: User, modes: DeleteModes) -> bool:
         user.custom = {}  # pruning nulls personal data: name, image and custom fields
     if escalates and modes.user == "hard":
         owner = modes.new_channel_owner_id or f"delete-user-{uuid.uuid4().hex}"
-        chat_bridge.transfer_channel_ownership(app, user.id, owner)
+        app.chat.transfer_channel_ownership(user.id, owner)
         rendered = directory.render(user)
         _forget_moderation_records(app, user.id)
         directory.remove(user, deleted_at=user.deleted_at or now)
@@ -128,9 +127,7 @@ def _forget_moderation_records(app: ChatApp, user_id: str) -> None:
     for key in [k for k in app.channel_mutes if k[0] == user_id]:
         del app.channel_mutes[key]
     # ... nor devices (kept by the push area).
-    forget = getattr(getattr(app, "push", None), "forget_user", None)
-    if callable(forget):
-        forget(user_id)
+    app.push.forget_user(user_id)
 
 
 def delete_user(
@@ -245,8 +242,7 @@ def _deactivate_one(
     app: ChatApp, user: User, *, mark_messages_deleted: bool, created_by: User | None
 ) -> None:
     if mark_messages_deleted:
-        chat_bridge.delete_user_content(
-            app,
+        app.chat.delete_user_content(
             user.id,
             messages="soft",
             conversations=None,
@@ -271,7 +267,7 @@ def _reactivate_one(
         check_unique_usernames(app, [Plan(user.id, user, {"custom": custom})])
         user.custom = custom
     if restore_messages:
-        chat_bridge.restore_user_messages(app, user.id)
+        app.chat.restore_user_messages(user.id)
     now = app.clock.now()
     user.deactivated_at = None
     user.updated_at = now

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any, Final
 
 from fake_server.domain.errors import input_error, not_allowed
 from fake_server.domain.timefmt import format_time
-from fake_server.domain.user_ops import chat_bridge
 
 if TYPE_CHECKING:
     from fake_server.domain.app import ChatApp
@@ -19,8 +18,9 @@ _EVENT_SERVER_KEYS: Final = frozenset({"type", "user", "user_id", "created_at"})
 
 def export_user(app: ChatApp, user_id: str) -> dict[str, Any]:
     user = app.users.require(user_id)
-    messages = chat_bridge.user_messages(app, user.id)
-    reactions = chat_bridge.user_reactions(app, user.id)
+    chat = app.chat
+    messages = [chat.render_message(message) for message in chat.messages_by_user(user.id)]
+    reactions = [chat.render_reaction(reaction) for reaction in chat.reactions_by_user(user.id)]
     for name, items in (("messages", messages), ("reactions", reactions)):
         if len(items) > MAX_EXPORT_ITEMS:
             raise input_error(

@@ -98,6 +98,11 @@ def _never(user: User) -> object:
     return MISSING
 
 
+def user_filter(app: ChatApp, conditions: object) -> Callable[[User], bool]:
+    """Compile a query-users filter (400/4 when invalid); segments filter users with it too."""
+    return compile_filter(_schema(app), conditions)
+
+
 _SORT_FIELDS: Final[dict[str, SortField[User]]] = {
     "id": SortField("id", lambda u: u.id),
     "created_at": SortField("created_at", lambda u: u.created_at),
@@ -132,7 +137,7 @@ def query_users(app: ChatApp, payload: dict[str, Any], actor: Actor) -> dict[str
         # conventions §10.5: user requests of multi-tenant apps only see their teams' users.
         me = app.users.get(actor.user_id or "")
         conditions = {"$and": [conditions, {"teams": {"$in": list(me.teams) if me else []}}]}
-    matches = compile_filter(_schema(app), conditions)
+    matches = user_filter(app, conditions)
 
     bounds: list[Callable[[User], bool]] = []
     for name, op in _ID_CURSORS.items():

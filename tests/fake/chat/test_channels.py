@@ -281,6 +281,28 @@ def test_channel_mute(client: Any, users: Any, chat_app: ChatApp) -> None:
     assert "channel_mute" in several
 
 
+def test_channel_mute_answers_the_full_own_user(client: Any, users: Any, chat_app: ChatApp) -> None:
+    """``own_user`` of a channel mute and ``me`` of ``notification.channel_mutes_updated`` are the
+    full user of every other endpoint: devices included (they used to be always empty), user
+    mutes oldest first like the user mute endpoints."""
+    channel = _general(client)
+    client.add_device("t1", "apn", "bob")
+    client.mute_user("cat", "bob")
+    chat_app.advance(1)
+    client.mute_user("ann", "bob")
+    own = channel.mute("bob")["own_user"]
+    assert [d["id"] for d in own["devices"]] == ["t1"]
+    assert [m["target"]["id"] for m in own["mutes"]] == ["cat", "ann"]
+    with chat_app.lock:
+        bob = chat_app.users.require("bob")
+        assert own == chat_app.users.render_full(bob)
+    me = chat_app.events.list("notification.channel_mutes_updated")[-1]["me"]
+    assert [d["id"] for d in me["devices"]] == ["t1"]
+    channel.unmute("bob")
+    me = chat_app.events.list("notification.channel_mutes_updated")[-1]["me"]
+    assert [d["id"] for d in me["devices"]] == ["t1"] and me["channel_mutes"] == []
+
+
 @pytest.mark.asyncio
 async def test_async_channel_lifecycle(aclient: Any, users: Any) -> None:
     channel = aclient.channel("messaging", "async", {"members": ["ann", "bob"]})

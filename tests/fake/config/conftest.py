@@ -11,18 +11,6 @@ import pytest
 
 from stream_chat.base.exceptions import StreamAPIException
 
-ROUTE_MISSING = 'Request failed with error: "Not Found"'
-
-
-def route_missing(response: httpx.Response) -> bool:
-    """True when the fake has no route for the request (another area not built yet)."""
-    return response.status_code == 404 and response.json().get("message") == ROUTE_MISSING
-
-
-def skip_if_route_missing(response: httpx.Response, what: str) -> None:
-    if route_missing(response):
-        pytest.skip(f"cross-area: the chat-core route for {what} does not exist yet")
-
 
 def error_of(response: httpx.Response) -> tuple[int, int]:
     return response.status_code, response.json()["code"]

@@ -1,8 +1,7 @@
 """Fixtures for the moderation / devices / push tests of the fake.
 
 ``world`` seeds what these endpoints act on: users (through the users directory), channels and
-messages (through the chat-core routes; while such a route does not exist yet, straight into
-the chat store, so that this area's own behaviour stays tested).
+messages (through the chat-core routes).
 """
 
 from __future__ import annotations
@@ -16,13 +15,6 @@ import pytest
 from fake_server import ChatApp
 from fake_server.domain.users import User
 from tests.conftest import RawAPI
-
-ROUTE_MISSING = 'Request failed with error: "Not Found"'
-
-
-def route_missing(response: httpx.Response) -> bool:
-    """True when the fake has no route for the request (another area not built yet)."""
-    return response.status_code == 404 and response.json().get("message") == ROUTE_MISSING
 
 
 def error_of(response: httpx.Response) -> tuple[int, int]:
@@ -61,20 +53,7 @@ class World:
             data["name"] = name
         if team is not None:
             data["team"] = team
-        response = self.raw.request("POST", f"/channels/{channel_type}/{channel_id}/query", json={"data": data})
-        if not route_missing(response):
-            ok(response)
-            return
-        from fake_server.domain.chat.models import Channel, Member
-
-        with self.app.lock:
-            now = self.app.clock.now()
-            channel = Channel(type=channel_type, id=channel_id, created_at=now, updated_at=now, created_by_id=created_by, team=team)
-            if name is not None:
-                channel.custom["name"] = name
-            for user_id in members:
-                channel.members[user_id] = Member(user_id=user_id, created_at=now, updated_at=now)
-            self.app.chat.store.add_channel(channel)
+        ok(self.raw.request("POST", f"/channels/{channel_type}/{channel_id}/query", json={"data": data}))
 
     def message(self, cid: str, user_id: str, text: str) -> str:
         channel_type, channel_id = cid.split(":")
@@ -83,33 +62,11 @@ class World:
             f"/channels/{channel_type}/{channel_id}/message",
             json={"message": {"text": text, "user_id": user_id}},
         )
-        if not route_missing(response):
-            message_id: str = ok(response)["message"]["id"]
-            return message_id
-        import uuid
-
-        from fake_server.domain.chat.models import Message
-
-        with self.app.lock:
-            now = self.app.clock.now()
-            store = self.app.chat.store
-            message = Message(id=str(uuid.uuid4()), cid=cid, user_id=user_id, created_at=now, updated_at=now, text=text)
-            store.add_message(store.channels[cid], message)
-            return message.id
+        message_id: str = ok(response)["message"]["id"]
+        return message_id
 
     def delete_message(self, message_id: str, *, hard: bool = False) -> None:
-        response = self.raw.request("DELETE", f"/messages/{message_id}", params={"hard": "true"} if hard else None)
-        if not route_missing(response):
-            ok(response)
-            return
-        with self.app.lock:
-            store = self.app.chat.store
-            message = store.messages[message_id]
-            if hard:
-                store.forget_message(message)
-                store.channels[message.cid].messages.remove(message)
-            else:
-                message.deleted_at = self.app.clock.now()
+        ok(self.raw.request("DELETE", f"/messages/{message_id}", params={"hard": "true"} if hard else None))
 
     def events(self, event_type: str) -> list[dict[str, Any]]:
         return self.app.events.list(event_type)

@@ -13,7 +13,7 @@ from fake_server.domain.moderation import BanRecord
 from fake_server.domain.timefmt import format_time, parse_time
 from stream_chat.base.exceptions import StreamAPIException
 from tests.conftest import RawAPI
-from tests.fake.moderation.conftest import World, error_of, ok, route_missing
+from tests.fake.moderation.conftest import World, error_of, ok
 
 
 def ban(
@@ -188,21 +188,17 @@ class TestErrors:
 
 
 class TestCrossArea:
-    """Bans made through the chat core's ban endpoint; skipped while it is not served."""
+    """Bans made through the chat core's ban endpoint."""
 
     def test_ban_endpoint_feeds_the_query(self, client: Any, raw: RawAPI, world: World, chat_app: ChatApp) -> None:
         world.users("mod", "eve")
         response = raw.request("POST", "/moderation/ban", json={"target_user_id": "eve", "user_id": "mod", "timeout": 60, "reason": "spam"})
-        if route_missing(response):
-            pytest.skip("POST /moderation/ban (chat core) is not served yet")
         ok(response)
         (found,) = client.query_banned_users({"filter_conditions": {"user_id": "eve"}})["bans"]
         assert found["banned_by"]["id"] == "mod"
         assert found["reason"] == "spam"
         assert "expires" in found
         users = raw.request("GET", "/users", params={"payload": json.dumps({"filter_conditions": {"banned": True}})})
-        if route_missing(users):
-            pytest.skip("GET /users (users area) is not served yet")
         assert [u["id"] for u in ok(users)["users"]] == ["eve"]
         chat_app.advance(61 * 60)
         users = raw.request("GET", "/users", params={"payload": json.dumps({"filter_conditions": {"banned": True}})})
@@ -213,8 +209,6 @@ class TestCrossArea:
         ban(chat_app, "eve", minutes=10)
         ban(chat_app, "frank", "messaging:general")  # channel bans do not make a user "banned"
         response = raw.request("GET", "/users", params={"payload": json.dumps({"filter_conditions": {"banned": True}})})
-        if route_missing(response):
-            pytest.skip("GET /users (users area) is not served yet")
         assert [u["id"] for u in ok(response)["users"]] == ["eve"]
         chat_app.advance(11 * 60)
         response = raw.request("GET", "/users", params={"payload": json.dumps({"filter_conditions": {"banned": True}})})

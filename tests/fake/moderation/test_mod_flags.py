@@ -12,7 +12,7 @@ from fake_server import ChatApp
 from fake_server.domain.timefmt import format_time
 from stream_chat.base.exceptions import StreamAPIException
 from tests.conftest import RawAPI
-from tests.fake.moderation.conftest import World, error_of, ok, route_missing
+from tests.fake.moderation.conftest import World, error_of, ok
 
 CID = "messaging:general"
 
@@ -490,18 +490,14 @@ class TestAutomaticFlags:
 
 class TestBlocklistFlags:
     """Cross-area: a blocklist with ``flag`` behaviour makes the chat core call
-    ``app.flags.flag_message_automatically`` (skipped while a needed route is missing)."""
+    ``app.flags.flag_message_automatically``."""
 
     def test_blocklist_match_is_flagged(self, raw: RawAPI, world: World) -> None:
         world.users("alice", "bob")
         world.channel("messaging:bl", ["alice", "bob"], created_by="alice")
         created = raw.request("POST", "/blocklists", json={"name": "rude-words", "words": ["darn"]})
-        if route_missing(created):
-            pytest.skip("POST /blocklists (configuration) is not served yet")
         ok(created)
         updated = raw.request("PUT", "/channeltypes/messaging", json={"blocklist": "rude-words", "blocklist_behavior": "flag"})
-        if route_missing(updated):
-            pytest.skip("PUT /channeltypes/{name} (configuration) is not served yet")
         ok(updated)
         # Server-side sends are moderated only with force_moderation (channels catalogue §7).
         sent = ok(raw.request("POST", "/channels/messaging/bl/message", json={"message": {"text": "darn it", "user_id": "alice"}, "force_moderation": True}))

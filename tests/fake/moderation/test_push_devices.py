@@ -10,7 +10,7 @@ import pytest
 from fake_server import ChatApp
 from stream_chat.base.exceptions import StreamAPIException
 from tests.conftest import RawAPI
-from tests.fake.moderation.conftest import World, error_of, ok, route_missing
+from tests.fake.moderation.conftest import World, error_of, ok
 
 
 def device_ids(devices: list[dict[str, Any]]) -> list[str]:
@@ -118,12 +118,10 @@ class TestSemantics:
             assert chat_app.push.devices_of("alice") == []
 
     def test_devices_on_query_users(self, raw: RawAPI, world: World) -> None:
-        """Cross-area: full users carry their devices (skipped while GET /users is missing)."""
+        """Cross-area: full users carry their devices."""
         world.users("alice")
         ok(raw.request("POST", "/devices", json={"id": "t1", "push_provider": "apn", "user_id": "alice"}))
         response = raw.request("GET", "/users", params={"payload": json.dumps({"filter_conditions": {"id": "alice"}})})
-        if route_missing(response):
-            pytest.skip("GET /users (users area) is not served yet")
         (alice,) = ok(response)["users"]
         assert device_ids(alice["devices"]) == ["t1"]
 

@@ -11,7 +11,6 @@ from typing import Any
 import httpx
 import pytest
 
-from fake_server import ChatApp
 from tests.conftest import RawAPI
 
 from .receiver import Receiver, start_receiver
@@ -80,19 +79,6 @@ def receiver() -> Iterator[Receiver]:
     server = start_receiver()
     yield server
     server.stop()
-
-
-def chat_ready(app: ChatApp) -> bool:
-    """Whether the chat core offers what channel-level tests need (channels and messages)."""
-    from fake_server.domain.campaign_chatport import ChatPort
-
-    return ChatPort(app).available()
-
-
-@pytest.fixture
-def needs_chat(chat_app: ChatApp) -> None:
-    if not chat_ready(chat_app):
-        pytest.skip("cross-area: the chat core does not offer channels/messages yet")
 
 
 Fetch = Callable[..., httpx.Response]

@@ -170,7 +170,7 @@ async def test_query_campaigns(sdk: SDK, people: None) -> None:
 
 
 @pytest.mark.asyncio
-async def test_campaign_sends_to_a_segment(sdk: SDK, raw: RawAPI, chat_app: ChatApp, people: None, needs_chat: None) -> None:
+async def test_campaign_sends_to_a_segment(sdk: SDK, raw: RawAPI, chat_app: ChatApp, people: None) -> None:
     from stream_chat.types.segment import SegmentType
 
     await sdk("create_segment", SegmentType.USER, "gold", {"filter": {"tier": "gold"}})
@@ -231,7 +231,7 @@ async def test_campaign_sends_to_a_segment(sdk: SDK, raw: RawAPI, chat_app: Chat
 
 @pytest.mark.asyncio
 async def test_user_ids_go_to_existing_channels_only_without_create_channels(
-    sdk: SDK, raw: RawAPI, chat_app: ChatApp, people: None, needs_chat: None
+    sdk: SDK, raw: RawAPI, chat_app: ChatApp, people: None
 ) -> None:
     created = raw.request(
         "POST", "/channels/messaging/query", json={"data": {"members": ["boss", "ann"], "created_by_id": "boss"}}
@@ -249,7 +249,7 @@ async def test_user_ids_go_to_existing_channels_only_without_create_channels(
 
 
 @pytest.mark.asyncio
-async def test_campaign_to_a_channel_segment(sdk: SDK, raw: RawAPI, chat_app: ChatApp, people: None, needs_chat: None) -> None:
+async def test_campaign_to_a_channel_segment(sdk: SDK, raw: RawAPI, chat_app: ChatApp, people: None) -> None:
     from stream_chat.types.segment import SegmentType
 
     for channel_id, topic in (("news", "sport"), ("chat", "misc"), ("scores", "sport")):
@@ -275,7 +275,7 @@ async def test_campaign_to_a_channel_segment(sdk: SDK, raw: RawAPI, chat_app: Ch
 
 @pytest.mark.asyncio
 async def test_scheduled_campaign_starts_when_the_clock_passes(
-    sdk: SDK, raw: RawAPI, chat_app: ChatApp, people: None, needs_chat: None
+    sdk: SDK, raw: RawAPI, chat_app: ChatApp, people: None
 ) -> None:
     chat_app.clock.freeze(T0)
     await sdk("create_campaign", "later", data(
@@ -295,7 +295,7 @@ async def test_scheduled_campaign_starts_when_the_clock_passes(
     assert [m["text"] for m in channel_state(raw, "messaging:later-ann")["messages"]] == ["Hi Ann, The Boss here"]
 
 
-def test_scheduled_campaign_runs_on_flush_and_stops(raw: RawAPI, chat_app: ChatApp, people: None, needs_chat: None) -> None:
+def test_scheduled_campaign_runs_on_flush_and_stops(raw: RawAPI, chat_app: ChatApp, people: None) -> None:
     chat_app.clock.freeze(T0)
     for campaign_id in ("flushed", "stopped", "never"):
         body = {"id": campaign_id, **data(user_ids=["ann"], create_channels=True,
@@ -336,7 +336,7 @@ def test_start_errors(raw: RawAPI, chat_app: ChatApp, people: None) -> None:
 
 @pytest.mark.asyncio
 async def test_skip_webhook_keeps_campaign_messages_from_webhooks(
-    sdk: SDK, chat_app: ChatApp, receiver: Receiver, people: None, needs_chat: None
+    sdk: SDK, chat_app: ChatApp, receiver: Receiver, people: None
 ) -> None:
     chat_app.settings["webhook_url"] = receiver.url + "/hook"
     await sdk("create_campaign", "quiet", data(
@@ -365,7 +365,7 @@ def test_campaigns_are_server_side_only(raw: RawAPI) -> None:
         assert status_code(raw.request(method, path, json={} if method == "POST" else None, token=token)) == (403, 17)
 
 
-def test_all_sender_channels_and_sender_visibility(raw: RawAPI, chat_app: ChatApp, people: None, needs_chat: None) -> None:
+def test_all_sender_channels_and_sender_visibility(raw: RawAPI, chat_app: ChatApp, people: None) -> None:
     for channel_id, members in (("boss-room", ["boss", "ann"]), ("other-room", ["ann", "bob"])):
         response = raw.request(
             "POST", f"/channels/messaging/{channel_id}/query", json={"data": {"created_by_id": "ann", "members": members}}

@@ -25,7 +25,7 @@ def ok(response: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def general(raw: RawAPI, seed: Seed, chat_app: ChatApp, needs_chat: None) -> dict[str, str]:
+def general(raw: RawAPI, seed: Seed, chat_app: ChatApp) -> dict[str, str]:
     """messaging:general with ann (creator) and bob; messages at T0+1m, +2m (reply), +3m
     (deleted), +4m; a reaction of bob on the first one."""
     chat_app.clock.freeze(T0)

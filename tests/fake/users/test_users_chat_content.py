@@ -1,6 +1,5 @@
 """What user operations do to chat content (messages, reactions, channels, reads, channel
-mutes), through the SDK. These need the chat core's HTTP routes; until they are served the
-module is skipped."""
+mutes), through the SDK."""
 
 from __future__ import annotations
 
@@ -10,15 +9,8 @@ from typing import Any
 import pytest
 
 from fake_server import ChatApp
-from fake_server.http.routes import operation_names
 
-pytestmark = [
-    pytest.mark.asyncio,
-    pytest.mark.skipif(
-        not {"GetOrCreateChannel", "SendMessage", "SendReaction", "GetMessage", "MuteChannel"} <= operation_names(),
-        reason="waits for the chat core's channel/message routes",
-    ),
-]
+pytestmark = pytest.mark.asyncio
 
 
 async def conversation(sdk: Any, seed: Any) -> tuple[Any, str, str]:
