@@ -47,14 +47,18 @@ def canned(reply: httpx.Response) -> tuple[Callable[[httpx.Request], httpx.Respo
     return handler, async_handler
 
 
-def seed(chat: StreamChat, channels: int, *, member_of: int = 10) -> None:
-    """``channels`` two-member channels; user "me" is a member of ``member_of`` of them."""
+def seed(chat: StreamChat, channels: int, *, member_of: int = 10, messages: int = 0) -> None:
+    """``channels`` two-member channels; user "me" is a member of ``member_of`` of them, and
+    each of those holds ``messages`` messages."""
     pool = [f"u{i}" for i in range(199)]
     chat.upsert_users([{"id": "me"}, *({"id": u} for u in pool[:99])])
     chat.upsert_users([{"id": u} for u in pool[99:]])  # at most 100 users per call
     for i in range(channels):
         members = ["me", pool[i % len(pool)]] if i < member_of else [pool[i % 199], pool[(i * 7 + 1) % 199]]
-        chat.channel("messaging", f"c{i}", {"members": members}).create(members[0])
+        channel = chat.channel("messaging", f"c{i}", {"members": members})
+        channel.create(members[0])
+        for n in range(messages if i < member_of else 0):
+            channel.send_message({"text": f"message {n} in c{i}"}, members[n % 2])
 
 
 def timed(call: Callable[[], Any], calls: int) -> float:
@@ -82,13 +86,15 @@ def main() -> None:
     for app in fake.registry:
         app.rate_limits.enforce = False  # the benchmark makes far more calls than a minute allows
     inproc = StreamChat(KEY, SECRET, base_url=BASE, transport=FakeTransport(fake))
-    seed(inproc, 20)
-    channel = inproc.channel("messaging", "c0")
+    seed(inproc, 20, messages=5)
+    # Sends go to a channel outside the query's result, so every query answers the same state.
+    channel = inproc.channel("messaging", "sink", {"members": ["u1", "u2"]})
+    channel.create("u1")
     message = {"text": "hello from the benchmark"}
     member_filter = {"members": {"$in": ["me"]}}
 
     send_reply = inproc._http.post(  # a real reply of the fake, to serve canned
-        f"{BASE}/channels/messaging/c0/message",
+        f"{BASE}/channels/messaging/sink/message",
         params={"api_key": KEY},
         headers={"Authorization": inproc.auth_token, "stream-auth-type": "jwt"},
         content=json.dumps({"message": {**message, "user": {"id": "me"}}}),
@@ -109,9 +115,9 @@ def main() -> None:
 
     workloads: dict[str, dict[str, Callable[[], Any]]] = {
         "send_message": {
-            "canned": lambda: mock_send.channel("messaging", "c0").send_message(message, "me"),
+            "canned": lambda: mock_send.channel("messaging", "sink").send_message(message, "me"),
             "in-process": lambda: channel.send_message(message, "me"),
-            "loopback": lambda: loopback.channel("messaging", "c0").send_message(message, "me"),
+            "loopback": lambda: loopback.channel("messaging", "sink").send_message(message, "me"),
         },
         "query_channels": {
             "canned": lambda: mock_query.query_channels(member_filter),
@@ -131,8 +137,8 @@ def main() -> None:
             StreamChatAsync(KEY, SECRET, base_url=BASE, transport=httpx.MockTransport(send_amock)) as amock_send,
             StreamChatAsync(KEY, SECRET, base_url=BASE, transport=httpx.MockTransport(query_amock)) as amock_query,
         ):
-            achannel = achat.channel("messaging", "c0")
-            amock_channel = amock_send.channel("messaging", "c0")
+            achannel = achat.channel("messaging", "sink")
+            amock_channel = amock_send.channel("messaging", "sink")
             modes: dict[str, dict[str, Callable[[], Awaitable[Any]]]] = {
                 "send_message": {
                     "canned": lambda: amock_channel.send_message(message, "me"),
