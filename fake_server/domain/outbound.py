@@ -148,7 +148,7 @@ class Outbound:
         targets = [t for t in targets_from_settings(self._app.settings) if t.wants(event_type)]
         if not targets:
             return
-        body = encode_event(event)
+        body = encode_event(self._app.chat.enrich_webhook_event(event))
         now = self._app.clock.peek()
         for target in targets:
             if target.kind == "webhook":

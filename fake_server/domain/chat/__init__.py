@@ -158,6 +158,12 @@ class ChatCore:
 
         return unread_totals(self, user_id)
 
+    def enrich_webhook_event(self, event: dict[str, Any]) -> dict[str, Any]:
+        """The event as webhooks deliver it: channel events gain ``members`` and unread counters."""
+        from fake_server.domain.chat.webhook_view import enrich
+
+        return enrich(self, event)
+
     def user_channel_mutes(self, user_id: str) -> list[dict[str, Any]]:
         """The user's active channel mutes, rendered as ChannelMute objects (models §12)."""
         from fake_server.domain.chat.bans import render_user_channel_mutes

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from fake_server import ChatApp
+from tests.conftest import RawAPI
 
 from .conftest import SDK
 from .receiver import Receiver, Reply
@@ -202,3 +203,28 @@ def test_event_hooks_array_is_honoured(chat_app: ChatApp, receiver: Receiver) ->
     assert [m.event_type for m in chat_app.outbound.sqs_messages("https://sqs.test/q")] == [
         "user.updated", "user.deleted"
     ]
+
+
+def test_channel_events_carry_members_and_unread_counters(raw: RawAPI, chat_app: ChatApp, receiver: Receiver) -> None:
+    """§8.4: webhook deliveries of channel/message events add members with read state and the
+    users' unread counters (the event log keeps the plain event)."""
+    assert raw.request("POST", "/users", json={"users": {u: {"id": u} for u in ("ann", "bob")}}).status_code == 200
+    created = raw.request(
+        "POST", "/channels/messaging/general/query", json={"data": {"created_by_id": "ann", "members": ["ann", "bob"]}}
+    )
+    assert created.status_code == 200, created.text
+    hook_to(chat_app, receiver, webhook_events=["message.new"])
+    sent = raw.request("POST", "/channels/messaging/general/message", json={"message": {"text": "hi", "user": {"id": "ann"}}})
+    assert sent.status_code == 200, sent.text
+    assert chat_app.outbound.flush(10)
+    [request] = receiver.wait_for(1)
+    event = request.json
+    assert event["type"] == "message.new"
+    assert event["user"]["id"] == "ann"
+    assert (event["user"]["channel_unread_count"], event["user"]["total_unread_count"]) == (0, 0)
+    members = {m["user_id"]: m for m in event["members"]}
+    assert set(members) == {"ann", "bob"}
+    bob = members["bob"]["user"]
+    assert (bob["channel_unread_count"], bob["unread_count"], bob["total_unread_count"], bob["unread_channels"]) == (1, 1, 1, 1)
+    assert "channel_last_read_at" in bob
+    assert "members" not in chat_app.events.list("message.new")[-1]
