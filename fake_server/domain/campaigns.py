@@ -53,8 +53,8 @@ from fake_server.domain.query import (
     SortField,
     compile_filter,
     compile_sort,
-    keyset_page,
     page_limit,
+    paged,
 )
 from fake_server.domain.segments import SegmentStore, check_object_id, query_document
 from fake_server.domain.timefmt import format_time, parse_time
@@ -92,13 +92,6 @@ CAMPAIGN_SORT: Final[dict[str, SortField[Campaign]]] = {
     "id": SortField("id", lambda c: c.id),
 }
 
-
-def _cursor(value: object) -> str | None:
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise input_error("next and prev must be strings")
-    return value
 
 
 class CampaignStore:
@@ -187,21 +180,15 @@ class CampaignStore:
         )
         limit = page_limit(body.get("limit"), default=QUERY_DEFAULT_LIMIT, maximum=QUERY_MAX_LIMIT)
         candidates = sorter(c for c in self.by_id.values() if matches(c))
-        page, next_cursor, prev_cursor = keyset_page(
+        page, cursors = paged(
             candidates,
+            body,
             key=sorter.key,
             directions=sorter.directions,
             limit=limit,
-            next_cursor=_cursor(body.get("next")),
-            prev_cursor=_cursor(body.get("prev")),
             context={"filter": conditions, "sort": sorter.order},
         )
-        out: dict[str, Any] = {"campaigns": [self.render(c) for c in page]}
-        if next_cursor:
-            out["next"] = next_cursor
-        if prev_cursor:
-            out["prev"] = prev_cursor
-        return out
+        return {"campaigns": [self.render(c) for c in page], **cursors}
 
     def start(self, campaign_id: str, body: dict[str, Any]) -> dict[str, Any]:
         self.tick()
@@ -256,20 +243,7 @@ class CampaignStore:
             (u for u in (self._app.users.get(uid) for uid in campaign.fields.user_ids) if u is not None),
             key=lambda u: u.id,
         )
-        page, next_cursor, prev_cursor = keyset_page(
-            users,
-            key=lambda u: (u.id,),
-            limit=limit,
-            next_cursor=_cursor(options.get("next")),
-            prev_cursor=_cursor(options.get("prev")),
-            context={"campaign": campaign.id},
-        )
-        paging: dict[str, str] = {}
-        if next_cursor:
-            paging["next"] = next_cursor
-        if prev_cursor:
-            paging["prev"] = prev_cursor
-        return page, paging
+        return paged(users, options, key=lambda u: (u.id,), limit=limit, context={"campaign": campaign.id})
 
     def _single(self, campaign: Campaign, options: dict[str, Any]) -> dict[str, Any]:
         users, paging = self._users_page(campaign, options)

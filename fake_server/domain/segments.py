@@ -27,8 +27,8 @@ from fake_server.domain.query import (
     SortField,
     compile_filter,
     compile_sort,
-    keyset_page,
     page_limit,
+    paged,
 )
 from fake_server.domain.segment_filters import channel_predicate
 from fake_server.domain.timefmt import format_optional, format_time
@@ -285,21 +285,15 @@ class SegmentStore:
         )
         limit = page_limit(body.get("limit"), default=QUERY_DEFAULT_LIMIT, maximum=QUERY_MAX_LIMIT)
         candidates = sorter(s for s in self.by_id.values() if s.deleted_at is None and matches(s))
-        page, next_cursor, prev_cursor = keyset_page(
+        page, cursors = paged(
             candidates,
+            body,
             key=sorter.key,
             directions=sorter.directions,
             limit=limit,
-            next_cursor=_cursor(body.get("next")),
-            prev_cursor=_cursor(body.get("prev")),
             context={"filter": conditions, "sort": sorter.order},
         )
-        out: dict[str, Any] = {"segments": [self.render(s) for s in page]}
-        if next_cursor:
-            out["next"] = next_cursor
-        if prev_cursor:
-            out["prev"] = prev_cursor
-        return out
+        return {"segments": [self.render(s) for s in page], **cursors}
 
     # -- targets -----------------------------------------------------------------------------------
 
@@ -341,31 +335,24 @@ class SegmentStore:
         rows = sorter(
             row for row in (TargetRow(t, at) for t, at in segment.targets.items()) if matches(row)
         )
-        page, next_cursor, prev_cursor = keyset_page(
+        page, cursors = paged(
             rows,
+            body,
             key=sorter.key,
             directions=sorter.directions,
             limit=limit,
-            next_cursor=_cursor(body.get("next")),
-            prev_cursor=_cursor(body.get("prev")),
             context={"segment": segment.id, "filter": conditions, "sort": sorter.order},
         )
-        out: dict[str, Any] = {
-            "targets": [
-                {
-                    "app_pk": self.app_pk,
-                    "segment_id": segment.id,
-                    "target_id": row.target_id,
-                    "created_at": format_time(row.created_at),
-                }
-                for row in page
-            ]
-        }
-        if next_cursor:
-            out["next"] = next_cursor
-        if prev_cursor:
-            out["prev"] = prev_cursor
-        return out
+        targets = [
+            {
+                "app_pk": self.app_pk,
+                "segment_id": segment.id,
+                "target_id": row.target_id,
+                "created_at": format_time(row.created_at),
+            }
+            for row in page
+        ]
+        return {"targets": targets, **cursors}
 
     # -- resolution (campaign sends, size) ------------------------------------------------------
 
@@ -412,10 +399,3 @@ class SegmentStore:
             "deleted_at": format_optional(segment.deleted_at),
         }
 
-
-def _cursor(value: object) -> str | None:
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise input_error("next and prev must be strings")
-    return value

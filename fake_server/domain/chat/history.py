@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from fake_server.domain.chat import inputs
 from fake_server.domain.chat.models import HistoryEntry
 from fake_server.domain.errors import input_error
 from fake_server.domain.query import (
@@ -19,7 +18,7 @@ from fake_server.domain.query import (
     compile_filter,
     compile_sort,
     constraint_values,
-    keyset_page,
+    paged,
 )
 from fake_server.domain.query.paging import page_limit
 from fake_server.domain.timefmt import format_time
@@ -76,17 +75,11 @@ def query_history(core: ChatCore, body: dict[str, Any]) -> dict[str, Any]:
     )
     limit = page_limit(body.get("limit"), default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
     entries = sorter([e for e in _candidates(core, conditions) if matches(e)])
-    page, next_out, prev_out = keyset_page(
-        entries, key=sorter.key, directions=sorter.directions, limit=limit,
-        next_cursor=inputs.string(body.get("next"), "next"), prev_cursor=inputs.string(body.get("prev"), "prev"),
+    page, cursors = paged(
+        entries, body, key=sorter.key, directions=sorter.directions, limit=limit,
         context={"f": conditions, "s": sort_spec},
     )
-    out: dict[str, Any] = {"message_history": [render_entry(e) for e in page]}
-    if next_out:
-        out["next"] = next_out
-    if prev_out:
-        out["prev"] = prev_out
-    return out
+    return {"message_history": [render_entry(e) for e in page], **cursors}
 
 
 def _candidates(core: ChatCore, conditions: dict[str, Any]) -> Iterable[HistoryEntry]:

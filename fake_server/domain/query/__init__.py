@@ -13,7 +13,7 @@ Typical use by an endpoint::
 """
 
 from .constraints import constraint_values
-from .cursors import decode_cursor, encode_cursor, fingerprint, keyset_page
+from .cursors import cursor_value, decode_cursor, encode_cursor, fingerprint, keyset_page, paged
 from .dates import format_timestamp, parse_timestamp
 from .filters import compile_filter
 from .ordering import position_key
@@ -56,6 +56,7 @@ __all__ = [
     "compile_filter",
     "compile_sort",
     "constraint_values",
+    "cursor_value",
     "decode_cursor",
     "encode_cursor",
     "fingerprint",
@@ -67,6 +68,7 @@ __all__ = [
     "matches_text_query",
     "page_limit",
     "page_offset",
+    "paged",
     "parse_timestamp",
     "position_key",
     "tokens",

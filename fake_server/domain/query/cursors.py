@@ -201,3 +201,40 @@ def keyset_page(
                 boundary, forward=True, inclusive=not inclusive, context_hash=context_hash
             )
     return page, next_out, prev_out
+
+
+def cursor_value(value: object, name: str) -> str | None:
+    """A ``next``/``prev`` value of a request: a string, or absent (None or empty)."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise input_error(f"{name} must be a string")
+    return value
+
+
+def paged(
+    items: Sequence[T],
+    request: Mapping[str, object],
+    *,
+    key: Callable[[T], tuple[object, ...]],
+    limit: int,
+    directions: Sequence[int] | None = None,
+    context: object = None,
+) -> tuple[list[T], dict[str, str]]:
+    """:func:`keyset_page` driven by a request's ``next``/``prev``; returns the page and the
+    cursors to answer with (only those that exist, keyed ``next``/``prev``)."""
+    page, next_cursor, prev_cursor = keyset_page(
+        items,
+        key=key,
+        limit=limit,
+        next_cursor=cursor_value(request.get("next"), "next"),
+        prev_cursor=cursor_value(request.get("prev"), "prev"),
+        directions=directions,
+        context=context,
+    )
+    cursors: dict[str, str] = {}
+    if next_cursor:
+        cursors["next"] = next_cursor
+    if prev_cursor:
+        cursors["prev"] = prev_cursor
+    return page, cursors

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from fake_server import ChatApp
-from tests.conftest import RawAPI
+from tests.conftest import SDK, RawAPI, Seed, status_code
 
-from .conftest import SDK, Fetch, Seed, status_code
+from .conftest import Fetch
 
 T0 = datetime(2025, 1, 10, 12, 0, 0, tzinfo=UTC)
 

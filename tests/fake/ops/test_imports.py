@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from fake_server import ChatApp
-from tests.conftest import RawAPI
+from tests.conftest import SDK, RawAPI, Seed, status_code
 
-from .conftest import SDK, Fetch, Seed, status_code
+from .conftest import Fetch
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
 

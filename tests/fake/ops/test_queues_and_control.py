@@ -14,9 +14,8 @@ from starlette.routing import Mount
 
 from fake_server import ChatApp, FakeStream, FakeTransport
 from fake_server.http import control_outbound
-from tests.conftest import IN_PROCESS_URL
+from tests.conftest import IN_PROCESS_URL, SDK
 
-from .conftest import SDK
 from .receiver import Receiver, Reply
 
 QUEUE = "https://sqs.us-east-1.amazonaws.com/123456789012/stream-events"

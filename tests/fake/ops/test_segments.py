@@ -8,9 +8,7 @@ from typing import Any
 import pytest
 
 from fake_server import ChatApp
-from tests.conftest import RawAPI
-
-from .conftest import SDK, Seed, status_code
+from tests.conftest import SDK, RawAPI, Seed, status_code
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")

@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 
 from fake_server import ChatApp
-from tests.conftest import RawAPI
+from tests.conftest import SDK, RawAPI
 
-from .conftest import SDK
 from .receiver import Receiver, Reply
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
