@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from fake_server.domain.query import json_kind
+
 VERIFY_API_KEY = "verify-api-key"
 VERIFY_API_SECRET = "verify-api-secret-0123456789abcdef0123456789abcdef"
 RATE_LIMIT_HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset")
@@ -162,20 +164,6 @@ def _headers(stored: Any) -> dict[str, list[str]]:
 # -- comparing ------------------------------------------------------------------------------------
 
 
-def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
 
 
 def structure_differences(recorded: Any, actual: Any, path: str = "", limit: int = 20) -> list[str]:
@@ -189,7 +177,7 @@ def _compare(recorded: Any, actual: Any, path: str, found: list[str], limit: int
     if len(found) >= limit:
         return
     where = path or "(root)"
-    recorded_type, actual_type = json_type(recorded), json_type(actual)
+    recorded_type, actual_type = json_kind(recorded), json_kind(actual)
     if recorded_type != actual_type:
         found.append(f"{where}: recorded {recorded_type}, fake {actual_type}")
         return

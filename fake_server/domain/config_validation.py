@@ -7,27 +7,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fake_server.domain.errors import APIError, input_error
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
+from fake_server.domain.query import json_kind
 
 
 def type_error(field: str, expected: str, value: object) -> APIError:
     return input_error(
-        f'field "{field}" must be {expected}, got {_kind(value)}', **{field: f"must be {expected}"}
+        f'field "{field}" must be {expected}, got {json_kind(value)}', **{field: f"must be {expected}"}
     )
 
 

@@ -6,6 +6,7 @@ Like moto's /moto-api/, it is unauthenticated: the fake is a local development t
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -24,30 +25,30 @@ def _registry(request: Request) -> AppRegistry:
     return registry
 
 
-def _app(request: Request) -> ChatApp:
+def app_of(request: Request) -> ChatApp:
     app = _registry(request).get(request.path_params["api_key"])
     if app is None:
-        raise _ControlError(404, f"no app with api_key {request.path_params['api_key']!r}")
+        raise ControlError(404, f"no app with api_key {request.path_params['api_key']!r}")
     return app
 
 
-class _ControlError(Exception):
+class ControlError(Exception):
     def __init__(self, status: int, detail: str) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
 
 
-async def _json(request: Request) -> dict[str, Any]:
+async def json_body(request: Request) -> dict[str, Any]:
     raw = await request.body()
     if not raw.strip():
         return {}
     try:
         value = json.loads(raw)
     except ValueError as exc:
-        raise _ControlError(400, f"invalid JSON: {exc}") from None
+        raise ControlError(400, f"invalid JSON: {exc}") from None
     if not isinstance(value, dict):
-        raise _ControlError(400, "the body must be a JSON object")
+        raise ControlError(400, "the body must be a JSON object")
     return value
 
 
@@ -63,11 +64,11 @@ def describe_app(app: ChatApp) -> dict[str, Any]:
     }
 
 
-def _handled(endpoint: Any) -> Any:
+def handled(endpoint: Callable[[Request], Awaitable[Any]]) -> Callable[[Request], Awaitable[Response]]:
     async def wrapper(request: Request) -> Response:
         try:
             result = await endpoint(request)
-        except _ControlError as exc:
+        except ControlError as exc:
             return JSONResponse({"error": exc.detail}, status_code=exc.status)
         except (ValueError, APIError) as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
@@ -81,35 +82,35 @@ async def list_apps(request: Request) -> Any:
 
 
 async def create_app(request: Request) -> Any:
-    body = await _json(request)
+    body = await json_body(request)
     key, secret = body.get("api_key"), body.get("api_secret")
     if not isinstance(key, str) or not key or not isinstance(secret, str) or not secret:
-        raise _ControlError(400, "api_key and api_secret are required strings")
+        raise ControlError(400, "api_key and api_secret are required strings")
     if _registry(request).get(key) is not None:
-        raise _ControlError(409, f"an app with api_key {key!r} already exists")
+        raise ControlError(409, f"an app with api_key {key!r} already exists")
     return {"app": describe_app(_registry(request).create(key, secret, name=body.get("name")))}
 
 
 async def get_app(request: Request) -> Any:
-    return {"app": describe_app(_app(request))}
+    return {"app": describe_app(app_of(request))}
 
 
 async def delete_app(request: Request) -> Any:
-    _app(request)
+    app_of(request)
     _registry(request).remove(request.path_params["api_key"])
     return {}
 
 
 async def reset_app(request: Request) -> Any:
-    app = _app(request)
+    app = app_of(request)
     app.reset()
     return {"app": describe_app(app)}
 
 
 async def clock(request: Request) -> Any:
-    app = _app(request)
+    app = app_of(request)
     if request.method == "POST":
-        body = await _json(request)
+        body = await json_body(request)
         if "freeze" in body:
             freeze = body["freeze"]
             app.clock.freeze(None if freeze is True else parse_time(freeze, "freeze"))
@@ -118,18 +119,18 @@ async def clock(request: Request) -> Any:
         if "advance" in body:
             seconds = body["advance"]
             if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-                raise _ControlError(400, "advance must be a number of seconds")
+                raise ControlError(400, "advance must be a number of seconds")
             app.advance(float(seconds))
     return {"now": format_time(app.clock.peek()), "frozen": app.clock.frozen}
 
 
 async def rate_limits(request: Request) -> Any:
-    app = _app(request)
+    app = app_of(request)
     if request.method == "POST":
-        body = await _json(request)
+        body = await json_body(request)
         for operation, limit in (body.get("limits") or {}).items():
             if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
-                raise _ControlError(400, f"limit of {operation} must be an integer or null")
+                raise ControlError(400, f"limit of {operation} must be an integer or null")
             app.set_rate_limit(operation, limit)
         if "enforce" in body:
             app.rate_limits.enforce = bool(body["enforce"])
@@ -140,8 +141,8 @@ async def rate_limits(request: Request) -> Any:
 
 
 async def faults(request: Request) -> Any:
-    app = _app(request)
-    body = await _json(request)
+    app = app_of(request)
+    body = await json_body(request)
     operation = body.get("operation", "*")
     if "latency" in body:
         app.faults.set_latency(operation, float(body["latency"]))
@@ -155,7 +156,7 @@ async def faults(request: Request) -> Any:
 
 
 async def requests_log(request: Request) -> Any:
-    app = _app(request)
+    app = app_of(request)
     records = app.requests.list()
     operation = request.query_params.get("operation")
     if operation:
@@ -184,7 +185,7 @@ def _record(record: RequestRecord) -> dict[str, Any]:
 
 
 async def events_log(request: Request) -> Any:
-    app = _app(request)
+    app = app_of(request)
     events = app.events.list(request.query_params.get("type"))
     limit = int(request.query_params.get("limit", "0") or 0)
     if limit > 0:
@@ -193,14 +194,14 @@ async def events_log(request: Request) -> Any:
 
 
 routes = [
-    Route("/apps", _handled(list_apps), methods=["GET"]),
-    Route("/apps", _handled(create_app), methods=["POST"]),
-    Route("/apps/{api_key}", _handled(get_app), methods=["GET"]),
-    Route("/apps/{api_key}", _handled(delete_app), methods=["DELETE"]),
-    Route("/apps/{api_key}/reset", _handled(reset_app), methods=["POST"]),
-    Route("/apps/{api_key}/clock", _handled(clock), methods=["GET", "POST"]),
-    Route("/apps/{api_key}/rate_limits", _handled(rate_limits), methods=["GET", "POST"]),
-    Route("/apps/{api_key}/faults", _handled(faults), methods=["POST"]),
-    Route("/apps/{api_key}/requests", _handled(requests_log), methods=["GET"]),
-    Route("/apps/{api_key}/events", _handled(events_log), methods=["GET"]),
+    Route("/apps", handled(list_apps), methods=["GET"]),
+    Route("/apps", handled(create_app), methods=["POST"]),
+    Route("/apps/{api_key}", handled(get_app), methods=["GET"]),
+    Route("/apps/{api_key}", handled(delete_app), methods=["DELETE"]),
+    Route("/apps/{api_key}/reset", handled(reset_app), methods=["POST"]),
+    Route("/apps/{api_key}/clock", handled(clock), methods=["GET", "POST"]),
+    Route("/apps/{api_key}/rate_limits", handled(rate_limits), methods=["GET", "POST"]),
+    Route("/apps/{api_key}/faults", handled(faults), methods=["POST"]),
+    Route("/apps/{api_key}/requests", handled(requests_log), methods=["GET"]),
+    Route("/apps/{api_key}/events", handled(events_log), methods=["GET"]),
 ]

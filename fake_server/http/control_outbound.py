@@ -14,68 +14,25 @@
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from fake_server.domain.app import ChatApp
-from fake_server.domain.registry import AppRegistry
-
-
-class _Problem(Exception):
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-
-
-def _app(request: Request) -> ChatApp:
-    registry: AppRegistry = request.app.state.registry
-    api_key = request.path_params["api_key"]
-    app = registry.get(api_key)
-    if app is None:
-        raise _Problem(404, f"no app with api_key {api_key!r}")
-    return app
-
-
-async def _body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        value = json.loads(raw)
-    except ValueError as exc:
-        raise _Problem(400, f"invalid JSON: {exc}") from None
-    if not isinstance(value, dict):
-        raise _Problem(400, "the body must be a JSON object")
-    return value
+from fake_server.http.control import ControlError, app_of, handled, json_body
 
 
 def _seconds(value: object, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise _Problem(400, f"{name} must be a number of seconds")
+        raise ControlError(400, f"{name} must be a number of seconds")
     try:
         seconds = float(value)
     except ValueError:
-        raise _Problem(400, f"{name} must be a number of seconds") from None
+        raise ControlError(400, f"{name} must be a number of seconds") from None
     if seconds < 0:
-        raise _Problem(400, f"{name} must not be negative")
+        raise ControlError(400, f"{name} must not be negative")
     return seconds
-
-
-def _handled(endpoint: Callable[[Request], Awaitable[Any]]) -> Callable[[Request], Awaitable[Response]]:
-    async def wrapper(request: Request) -> Response:
-        try:
-            result = await endpoint(request)
-        except _Problem as exc:
-            return JSONResponse({"error": exc.detail}, status_code=exc.status)
-        return JSONResponse(result)
-
-    return wrapper
 
 
 async def _flush(app: ChatApp, seconds: float) -> bool:
@@ -92,7 +49,7 @@ async def _webhooks_state(request: Request, app: ChatApp, flushed: bool | None) 
         try:
             count = int(limit)
         except ValueError:
-            raise _Problem(400, "limit must be an integer") from None
+            raise ControlError(400, "limit must be an integer") from None
         deliveries = deliveries[-count:] if count > 0 else deliveries
     out: dict[str, Any] = {
         "enabled": outbound.enabled,
@@ -106,7 +63,7 @@ async def _webhooks_state(request: Request, app: ChatApp, flushed: bool | None) 
 
 
 async def get_webhooks(request: Request) -> Any:
-    app = _app(request)
+    app = app_of(request)
     flushed: bool | None = None
     if "flush" in request.query_params:
         flushed = await _flush(app, _seconds(request.query_params["flush"] or "10", "flush"))
@@ -114,11 +71,11 @@ async def get_webhooks(request: Request) -> Any:
 
 
 async def post_webhooks(request: Request) -> Any:
-    app = _app(request)
-    body = await _body(request)
+    app = app_of(request)
+    body = await json_body(request)
     if "enabled" in body:
         if not isinstance(body["enabled"], bool):
-            raise _Problem(400, "enabled must be a boolean")
+            raise ControlError(400, "enabled must be a boolean")
         app.outbound.enabled = body["enabled"]
     if body.get("clear"):
         app.outbound.clear(queues=False)
@@ -129,12 +86,12 @@ async def post_webhooks(request: Request) -> Any:
 
 
 async def delete_webhooks(request: Request) -> Any:
-    _app(request).outbound.clear(queues=False)
+    app_of(request).outbound.clear(queues=False)
     return {}
 
 
 async def get_queues(request: Request) -> Any:
-    app = _app(request)
+    app = app_of(request)
     raw_kind = request.query_params.get("kind") or None
     kind: Literal["sqs", "sns"] | None = None
     if raw_kind == "sqs":
@@ -142,7 +99,7 @@ async def get_queues(request: Request) -> Any:
     elif raw_kind == "sns":
         kind = "sns"
     elif raw_kind is not None:
-        raise _Problem(400, 'kind must be "sqs" or "sns"')
+        raise ControlError(400, 'kind must be "sqs" or "sns"')
     target = request.query_params.get("target") or None
     sqs: dict[str, list[dict[str, Any]]] = {}
     sns: dict[str, list[dict[str, Any]]] = {}
@@ -153,14 +110,14 @@ async def get_queues(request: Request) -> Any:
 
 
 async def delete_queues(request: Request) -> Any:
-    _app(request).outbound.clear(deliveries=False, hooks=False)
+    app_of(request).outbound.clear(deliveries=False, hooks=False)
     return {}
 
 
 routes = [
-    Route("/apps/{api_key}/webhooks", _handled(get_webhooks), methods=["GET"]),
-    Route("/apps/{api_key}/webhooks", _handled(post_webhooks), methods=["POST"]),
-    Route("/apps/{api_key}/webhooks", _handled(delete_webhooks), methods=["DELETE"]),
-    Route("/apps/{api_key}/queues", _handled(get_queues), methods=["GET"]),
-    Route("/apps/{api_key}/queues", _handled(delete_queues), methods=["DELETE"]),
+    Route("/apps/{api_key}/webhooks", handled(get_webhooks), methods=["GET"]),
+    Route("/apps/{api_key}/webhooks", handled(post_webhooks), methods=["POST"]),
+    Route("/apps/{api_key}/webhooks", handled(delete_webhooks), methods=["DELETE"]),
+    Route("/apps/{api_key}/queues", handled(get_queues), methods=["GET"]),
+    Route("/apps/{api_key}/queues", handled(delete_queues), methods=["DELETE"]),
 ]

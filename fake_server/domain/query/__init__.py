@@ -34,7 +34,7 @@ from .schema import (
 )
 from .sorting import Sorter, SortField, compile_sort
 from .text import matches_autocomplete, matches_text_query, tokens
-from .values import MISSING, FieldType, is_absent, json_equal
+from .values import MISSING, FieldType, is_absent, json_equal, json_kind
 
 __all__ = [
     "ALL_OPERATORS",
@@ -63,6 +63,7 @@ __all__ = [
     "format_timestamp",
     "is_absent",
     "json_equal",
+    "json_kind",
     "keyset_page",
     "matches_autocomplete",
     "matches_text_query",

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from fake_server.domain.errors import input_error
+from fake_server.domain.query import json_kind
 from fake_server.domain.timefmt import format_time, parse_time
 from fake_server.domain.users import RESERVED_USER_FIELDS
 
@@ -127,22 +128,10 @@ def parse_user_fields(
 
 def _type_error(where: str, key: str, expected: str, value: object) -> Exception:
     return input_error(
-        f'{where}.{key} must be a {expected}, got {_kind(value)}', **{key: f"must be a {expected}"}
+        f'{where}.{key} must be a {expected}, got {json_kind(value)}', **{key: f"must be a {expected}"}
     )
 
 
-def _kind(value: object) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "null"
 
 
 def _role(directory: UserDirectory, value: object, where: str) -> str:
