@@ -237,7 +237,74 @@ class EventsView(Sequence[dict[str, Any]]):
 # -- the handle ---------------------------------------------------------------------------------
 
 
-class StreamChatFake:
+class ClientPool:
+    """SDK clients handed out to a test, all closed at teardown.
+
+    Subclasses say where the clients' traffic goes (``client_options`` and
+    ``async_client_options``); ``transports`` they create are closed too.
+    """
+
+    api_key: str
+    api_secret: str
+
+    def __init__(self) -> None:
+        self._client: Any = None
+        self._sync_clients: list[Any] = []
+        self._async_clients: list[Any] = []
+        self._transports: list[Any] = []
+        self._lock = threading.Lock()
+
+    def client_options(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def async_client_options(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def new_client(self, **options: Any) -> Any:
+        """A new ``StreamChat`` (closed at teardown)."""
+        from stream_chat import StreamChat
+
+        client = StreamChat(self.api_key, self.api_secret, **{**self.client_options(), **options})
+        with self._lock:
+            self._sync_clients.append(client)
+        return client
+
+    @property
+    def client(self) -> Any:
+        """The ``StreamChat`` of this test, ready to use."""
+        if self._client is None:
+            self._client = self.new_client()
+        return self._client
+
+    def async_client(self, **options: Any) -> Any:
+        """A new ``StreamChatAsync``; closed at teardown if the test did not close it.
+
+        Use it as ``async with handle.async_client() as client:`` or just call it.
+        """
+        from stream_chat import StreamChatAsync
+
+        client = StreamChatAsync(self.api_key, self.api_secret, **{**self.async_client_options(), **options})
+        with self._lock:
+            self._async_clients.append(client)
+        return client
+
+    def close(self) -> None:
+        """Close every client and transport handed out (called at teardown)."""
+        for client in self._sync_clients:
+            with contextlib.suppress(Exception):
+                client.close()
+        self._sync_clients.clear()
+        self._client = None
+        if self._async_clients:
+            _close_async(self._async_clients)
+            self._async_clients.clear()
+        for transport in self._transports:
+            with contextlib.suppress(Exception):
+                transport.close()
+        self._transports.clear()
+
+
+class StreamChatFake(ClientPool):
     """A fresh app on a fake Stream service, with SDK clients and control methods.
 
     Attributes: ``api_key``, ``api_secret``, ``app`` (the ``fake_server`` ``ChatApp``),
@@ -246,19 +313,15 @@ class StreamChatFake:
     """
 
     def __init__(self, service: FakeStream, app: ChatApp, *, base_url: str = IN_PROCESS_BASE_URL) -> None:
+        super().__init__()
         self.service = service
         self.app = app
         self.api_key = app.api_key
         self.api_secret = app.api_secret
         self.base_url = base_url
-        self._client: Any = None
-        self._sync_clients: list[Any] = []
-        self._async_clients: list[Any] = []
-        self._transports: list[Any] = []
         self._events_mark = app.events.total
         self.requests = RequestCalls(app.requests.list)
         self.events = EventsView(self)
-        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} api_key={self.api_key!r} base_url={self.base_url!r}>"
@@ -283,52 +346,6 @@ class StreamChatFake:
 
     def async_client_options(self) -> dict[str, Any]:
         return {"base_url": self.base_url, "transport": self.async_transport()}
-
-    def new_client(self, **options: Any) -> Any:
-        """A new ``StreamChat`` for this app (closed at teardown)."""
-        from stream_chat import StreamChat
-
-        client = StreamChat(self.api_key, self.api_secret, **{**self.client_options(), **options})
-        self._own(client)
-        return client
-
-    def _own(self, client: Any) -> None:
-        with self._lock:
-            self._sync_clients.append(client)
-
-    @property
-    def client(self) -> Any:
-        """The ``StreamChat`` of this app, ready to use."""
-        if self._client is None:
-            self._client = self.new_client()
-        return self._client
-
-    def async_client(self, **options: Any) -> Any:
-        """A new ``StreamChatAsync`` for this app; closed at teardown if the test did not close it.
-
-        Use it as ``async with stream_chat_fake.async_client() as client:`` or just call it.
-        """
-        from stream_chat import StreamChatAsync
-
-        client = StreamChatAsync(self.api_key, self.api_secret, **{**self.async_client_options(), **options})
-        with self._lock:
-            self._async_clients.append(client)
-        return client
-
-    def close(self) -> None:
-        """Close every client and transport this handle created (called at teardown)."""
-        for client in self._sync_clients:
-            with contextlib.suppress(Exception):
-                client.close()
-        self._sync_clients.clear()
-        self._client = None
-        if self._async_clients:
-            _close_async(self._async_clients)
-            self._async_clients.clear()
-        for transport in self._transports:
-            with contextlib.suppress(Exception):
-                transport.close()
-        self._transports.clear()
 
     # -- control plane -----------------------------------------------------------------------
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from stream_chat_testing.fake import ClientPool
+
 if TYPE_CHECKING:
     from fake_server import FakeStream
     from fake_server.live import LiveServer
@@ -276,7 +278,7 @@ def cassette_path(request: pytest.FixtureRequest, name: str | None = None) -> Pa
     return path if path.suffix in (".yaml", ".yml") else path.with_name(path.name + ".yaml")
 
 
-class CassetteSession:
+class CassetteSession(ClientPool):
     """What ``stream_chat_cassette`` returns: a cassette and SDK clients whose traffic goes through it.
 
     Attributes: ``cassette`` (the :class:`~stream_chat_testing.cassette.StreamCassette`),
@@ -297,6 +299,7 @@ class CassetteSession:
     ) -> None:
         from stream_chat_testing.ids import StreamChatIds
 
+        super().__init__()
         self.cassette = cassette
         self.path = cassette.path
         self.api_key = api_key
@@ -304,9 +307,6 @@ class CassetteSession:
         self.base_url = base_url
         self.target = target  # "stream", "fake" or None (replay only)
         self.ids: StreamChatIds = StreamChatIds(cassette.ids())
-        self._client: Any = None
-        self._clients: list[Any] = []
-        self._async_clients: list[Any] = []
 
     @property
     def record_mode(self) -> str:
@@ -336,40 +336,6 @@ class CassetteSession:
 
     def async_client_options(self) -> dict[str, Any]:
         return {"base_url": self.base_url, "transport": self.async_transport()}
-
-    def new_client(self, **options: Any) -> Any:
-        from stream_chat import StreamChat
-
-        client = StreamChat(self.api_key, self.api_secret, **{**self.client_options(), **options})
-        self._clients.append(client)
-        return client
-
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            self._client = self.new_client()
-        return self._client
-
-    def async_client(self, **options: Any) -> Any:
-        from stream_chat import StreamChatAsync
-
-        client = StreamChatAsync(self.api_key, self.api_secret, **{**self.async_client_options(), **options})
-        self._async_clients.append(client)
-        return client
-
-    def close(self) -> None:
-        import contextlib
-
-        from stream_chat_testing.fake import _close_async
-
-        for client in self._clients:
-            with contextlib.suppress(Exception):
-                client.close()
-        self._clients.clear()
-        self._client = None
-        if self._async_clients:
-            _close_async(self._async_clients)
-            self._async_clients.clear()
 
 
 def _cassette_options(request: pytest.FixtureRequest) -> tuple[str | None, dict[str, Any]]:
