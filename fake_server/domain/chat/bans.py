@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from fake_server.domain.chat import render
 from fake_server.domain.chat.models import Channel
-from fake_server.domain.errors import input_error
+from fake_server.domain.errors import feature_disabled, input_error
 from fake_server.domain.moderation import BanRecord, ChannelMute
 from fake_server.domain.timefmt import format_time
 
@@ -112,6 +112,10 @@ def mute_channels(core: ChatCore, user_id: str, cids: list[str], expiration_ms: 
         raise input_error("expiration must be a positive number of milliseconds")
     app = core.app
     channels = _mute_channels(core, cids)
+    for channel in channels:
+        # Choice: the type's ``mutes`` flag gates channel mutes like the other feature flags.
+        if not render.effective_config(core, channel).get("mutes", True):
+            raise feature_disabled(f"channel type {channel.type} has mutes disabled")
     now = app.clock.now()
     expires = now + timedelta(milliseconds=expiration_ms) if expiration_ms else None
     mutes: list[ChannelMute] = []
