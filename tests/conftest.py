@@ -156,6 +156,16 @@ def sdk(request: pytest.FixtureRequest, transport_mode: str) -> SDK:
     return SDK(request.getfixturevalue("client" if flavor == "sync" else "aclient"), flavor)
 
 
+def task_result(raw: RawAPI, response: Any) -> dict[str, Any]:
+    """The result of the completed task a call answered with (``{"task_id", "duration"}``)."""
+    assert response.status_code == 200, response.text
+    assert set(response.json()) == {"task_id", "duration"}
+    task = raw.request("GET", f"/tasks/{response.json()['task_id']}").json()
+    assert task["status"] == "completed"
+    result: dict[str, Any] = task["result"]
+    return result
+
+
 def status_code(response: httpx.Response) -> tuple[int, int]:
     return response.status_code, response.json()["code"]
 

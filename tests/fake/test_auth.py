@@ -13,7 +13,7 @@ import jwt
 import pytest
 
 from fake_server import ChatApp, FakeStream, FakeTransport
-from tests.conftest import IN_PROCESS_URL, RawAPI
+from tests.conftest import IN_PROCESS_URL, RawAPI, status_code
 
 T0 = datetime(2024, 12, 7, 10, 0, 0, tzinfo=UTC)
 QUERY = {"payload": json.dumps({"filter_conditions": {}, "sort": []})}
@@ -22,9 +22,6 @@ QUERY = {"payload": json.dumps({"filter_conditions": {}, "sort": []})}
 def b64(data: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
-
-def error(response: Any) -> tuple[int, int]:
-    return response.status_code, response.json()["code"]
 
 
 def get(raw: RawAPI, token: str | None = None, **kwargs: Any) -> Any:
@@ -89,18 +86,18 @@ class TestThroughSDK:
         assert get(raw, token).status_code == 200
         assert frozen.requests.list()[-1].user_id == "ann"
         frozen.advance(61)
-        assert error(get(raw, token)) == (401, 40)
+        assert status_code(get(raw, token)) == (401, 40)
         assert get(raw, sdk_client.create_token("ann")).status_code == 200
 
     async def test_revoke_tokens_helpers(self, sdk_client: Any, raw: RawAPI, frozen: ChatApp, ann: str) -> None:
         old = sdk_client.create_token("ann", iat=epoch(T0) - 10)
         await call(sdk_client, "revoke_user_token", "ann", T0.replace(tzinfo=None))
-        assert error(get(raw, old)) == (401, 40)
+        assert status_code(get(raw, old)) == (401, 40)
         await call(sdk_client, "revoke_user_token", "ann", None)
         assert get(raw, old).status_code == 200
         await call(sdk_client, "revoke_users_token", ["ann", "bob"], T0)
-        assert error(get(raw, old)) == (401, 40)
-        assert error(get(raw, sdk_client.create_token("bob", iat=epoch(T0) - 1))) == (401, 40)
+        assert status_code(get(raw, old)) == (401, 40)
+        assert status_code(get(raw, sdk_client.create_token("bob", iat=epoch(T0) - 1))) == (401, 40)
         assert get(raw, sdk_client.create_token("bob", iat=epoch(T0))).status_code == 200
 
 
@@ -112,15 +109,15 @@ class TestCredentials:
         assert get(raw, "Bearer " + raw.server_token).status_code == 200
 
     def test_missing_or_unknown_api_key_is_checked_before_the_token(self, raw: RawAPI) -> None:
-        assert error(get(raw, api_key="")) == (401, 2)
-        assert error(get(raw, api_key="nope")) == (401, 2)
-        assert error(get(raw, "garbage", api_key="nope")) == (401, 2)
-        assert error(raw.request("GET", "/users", params=QUERY, api_key="nope", headers={"stream-auth-type": "", "Authorization": ""})) == (401, 2)
+        assert status_code(get(raw, api_key="")) == (401, 2)
+        assert status_code(get(raw, api_key="nope")) == (401, 2)
+        assert status_code(get(raw, "garbage", api_key="nope")) == (401, 2)
+        assert status_code(raw.request("GET", "/users", params=QUERY, api_key="nope", headers={"stream-auth-type": "", "Authorization": ""})) == (401, 2)
 
     def test_missing_auth_headers(self, raw: RawAPI) -> None:
-        assert error(raw.request("GET", "/users", params=QUERY, headers={"stream-auth-type": ""})) == (401, 5)
-        assert error(raw.request("GET", "/users", params=QUERY, headers={"Authorization": ""})) == (401, 5)
-        assert error(raw.request("GET", "/users", params=QUERY, headers={"stream-auth-type": "basic"})) == (401, 5)
+        assert status_code(raw.request("GET", "/users", params=QUERY, headers={"stream-auth-type": ""})) == (401, 5)
+        assert status_code(raw.request("GET", "/users", params=QUERY, headers={"Authorization": ""})) == (401, 5)
+        assert status_code(raw.request("GET", "/users", params=QUERY, headers={"stream-auth-type": "basic"})) == (401, 5)
 
     def test_header_names_are_case_insensitive(self, raw: RawAPI) -> None:
         response = raw.http.get("/users", params={**QUERY, "api_key": raw.app.api_key},
@@ -129,14 +126,14 @@ class TestCredentials:
 
     @pytest.mark.parametrize("token", ["abc", "a.b.c", "x" * 40, b64({"alg": "HS256"}) + ".!!!.sig", "..."])
     def test_malformed_token(self, raw: RawAPI, token: str) -> None:
-        assert error(get(raw, token)) == (401, 5)
+        assert status_code(get(raw, token)) == (401, 5)
 
     def test_forged_signature(self, raw: RawAPI, ann: str) -> None:
-        assert error(get(raw, jwt.encode({"server": True}, "another-secret-" * 3, algorithm="HS256"))) == (401, 43)
-        assert error(get(raw, jwt.encode({"user_id": "ann"}, "another-secret-" * 3, algorithm="HS256"))) == (401, 43)
+        assert status_code(get(raw, jwt.encode({"server": True}, "another-secret-" * 3, algorithm="HS256"))) == (401, 43)
+        assert status_code(get(raw, jwt.encode({"user_id": "ann"}, "another-secret-" * 3, algorithm="HS256"))) == (401, 43)
         header, _payload, signature = raw.server_token.split(".")
         tampered = f"{header}.{b64({'server': True, 'x': 1})}.{signature}"
-        assert error(get(raw, tampered)) == (401, 43)
+        assert status_code(get(raw, tampered)) == (401, 43)
 
     @pytest.mark.parametrize("alg", ["none", "HS512", "HS384", "RS256", "ES256"])
     def test_other_algorithms(self, raw: RawAPI, alg: str) -> None:
@@ -144,12 +141,12 @@ class TestCredentials:
             token = jwt.encode({"server": True}, raw.app.api_secret, algorithm=alg)
         else:
             token = f"{b64({'alg': alg, 'typ': 'JWT'})}.{b64({'server': True})}." + ("" if alg == "none" else "c2ln")
-        assert error(get(raw, token)) == (401, 5)
+        assert status_code(get(raw, token)) == (401, 5)
 
     def test_token_without_server_or_user_claim(self, raw: RawAPI) -> None:
-        assert error(get(raw, jwt.encode({"foo": 1}, raw.app.api_secret, algorithm="HS256"))) == (401, 5)
-        assert error(get(raw, jwt.encode({"user_id": ""}, raw.app.api_secret, algorithm="HS256"))) == (401, 5)
-        assert error(get(raw, jwt.encode({"server": "true"}, raw.app.api_secret, algorithm="HS256"))) == (401, 5)
+        assert status_code(get(raw, jwt.encode({"foo": 1}, raw.app.api_secret, algorithm="HS256"))) == (401, 5)
+        assert status_code(get(raw, jwt.encode({"user_id": ""}, raw.app.api_secret, algorithm="HS256"))) == (401, 5)
+        assert status_code(get(raw, jwt.encode({"server": "true"}, raw.app.api_secret, algorithm="HS256"))) == (401, 5)
 
     def test_user_token_authenticates_as_that_user(self, raw: RawAPI, chat_app: ChatApp, ann: str) -> None:
         assert get(raw, raw.user_token("ann")).status_code == 200
@@ -158,12 +155,12 @@ class TestCredentials:
 
     def test_user_tokens_lack_server_authority(self, raw: RawAPI, ann: str) -> None:
         response = raw.request("POST", "/users/bob/event", json={"event": {"type": "poke"}}, token=raw.user_token("ann"))
-        assert error(response) == (403, 17)
+        assert status_code(response) == (403, 17)
 
     def test_anonymous_sessions_only_read(self, raw: RawAPI, ann: str) -> None:
         assert raw.request("GET", "/users", params=QUERY, headers={"stream-auth-type": "anonymous", "Authorization": ""}).status_code == 200
         response = raw.request("POST", "/users", json={"users": {}}, headers={"stream-auth-type": "anonymous", "Authorization": ""})
-        assert error(response) == (403, 17)
+        assert status_code(response) == (403, 17)
 
 
 class TestTimeClaims:
@@ -173,28 +170,28 @@ class TestTimeClaims:
         frozen.advance(29)
         assert get(raw, token).status_code == 200
         frozen.advance(1)  # exp == now: expired (no leeway for exp)
-        assert error(get(raw, token)) == (401, 40)
+        assert status_code(get(raw, token)) == (401, 40)
 
     def test_expired_token(self, raw: RawAPI, frozen: ChatApp, ann: str) -> None:
-        assert error(get(raw, raw.user_token("ann", exp=epoch(T0) - 1))) == (401, 40)
+        assert status_code(get(raw, raw.user_token("ann", exp=epoch(T0) - 1))) == (401, 40)
 
     def test_not_before(self, raw: RawAPI, frozen: ChatApp, ann: str) -> None:
         token = raw.user_token("ann", nbf=epoch(T0) + 10)
-        assert error(get(raw, token)) == (401, 41)
+        assert status_code(get(raw, token)) == (401, 41)
         assert get(raw, raw.user_token("ann", nbf=epoch(T0) + 5)).status_code == 200  # 5 s leeway
         frozen.advance(5)
         assert get(raw, token).status_code == 200
 
     def test_issued_in_the_future(self, raw: RawAPI, frozen: ChatApp, ann: str) -> None:
         token = raw.user_token("ann", iat=epoch(T0) + 6)
-        assert error(get(raw, token)) == (401, 42)
+        assert status_code(get(raw, token)) == (401, 42)
         assert get(raw, raw.user_token("ann", iat=epoch(T0) + 5)).status_code == 200
         frozen.advance(1)
         assert get(raw, token).status_code == 200
 
     def test_check_order_expiry_before_issue_time(self, raw: RawAPI, frozen: ChatApp, ann: str) -> None:
         token = raw.user_token("ann", exp=epoch(T0) - 1, iat=epoch(T0) + 60, nbf=epoch(T0) + 60)
-        assert error(get(raw, token)) == (401, 40)
+        assert status_code(get(raw, token)) == (401, 40)
 
 
 class TestRevocation:
@@ -204,9 +201,9 @@ class TestRevocation:
         fresh = raw.user_token("ann", iat=epoch(T0))
         frozen.settings["revoke_tokens_issued_before"] = T0
         response = get(raw, old)
-        assert error(response) == (401, 40)
+        assert status_code(response) == (401, 40)
         assert "revoked" in response.json()["message"]
-        assert error(get(raw, no_iat)) == (401, 40)
+        assert status_code(get(raw, no_iat)) == (401, 40)
         assert get(raw, fresh).status_code == 200  # strict "<": iat == T is accepted
         assert get(raw).status_code == 200  # server tokens are never revoked
         frozen.settings["revoke_tokens_issued_before"] = None
@@ -218,8 +215,8 @@ class TestRevocation:
         other = raw.user_token("bob")
         body = {"users": [{"id": "ann", "set": {"revoke_tokens_issued_before": "2024-12-07T10:00:00"}}]}
         assert raw.request("PATCH", "/users", json=body).status_code == 200
-        assert error(get(raw, old)) == (401, 40)
-        assert error(get(raw, no_iat)) == (401, 40)
+        assert status_code(get(raw, old)) == (401, 40)
+        assert status_code(get(raw, no_iat)) == (401, 40)
         assert get(raw, other).status_code == 200
         assert get(raw, raw.user_token("ann", iat=epoch(T0) + 1)).status_code == 200
         clear = {"users": [{"id": "ann", "set": {"revoke_tokens_issued_before": None}}]}
@@ -235,7 +232,7 @@ class TestRevocation:
         token = raw.user_token("ann", iat=epoch(T0) + 1)
         frozen.settings["revoke_tokens_issued_before"] = T0
         raw.request("PATCH", "/users", json={"users": [{"id": "ann", "set": {"revoke_tokens_issued_before": "2024-12-07T10:00:05Z"}}]})
-        assert error(get(raw, token)) == (401, 40)
+        assert status_code(get(raw, token)) == (401, 40)
 
     def test_server_token_can_undo_an_app_revocation_in_the_future(self, raw: RawAPI, frozen: ChatApp) -> None:
         frozen.settings["revoke_tokens_issued_before"] = T0 + timedelta(days=365)
@@ -255,15 +252,15 @@ class TestDevTokens:
 
     def test_dev_tokens_never_carry_server_authority(self, raw: RawAPI, chat_app: ChatApp) -> None:
         chat_app.settings["disable_auth_checks"] = True
-        assert error(get(raw, self.dev_token({"server": True}))) == (401, 43)
-        assert error(get(raw, jwt.encode({"server": True}, "whatever-secret-" * 3, algorithm="HS256"))) == (401, 43)
+        assert status_code(get(raw, self.dev_token({"server": True}))) == (401, 43)
+        assert status_code(get(raw, jwt.encode({"server": True}, "whatever-secret-" * 3, algorithm="HS256"))) == (401, 43)
 
     def test_time_claims_still_apply_to_dev_tokens(self, raw: RawAPI, frozen: ChatApp, ann: str) -> None:
         frozen.settings["disable_auth_checks"] = True
-        assert error(get(raw, self.dev_token({"user_id": "ann", "exp": epoch(T0) - 1}))) == (401, 40)
+        assert status_code(get(raw, self.dev_token({"user_id": "ann", "exp": epoch(T0) - 1}))) == (401, 40)
 
     def test_dev_tokens_are_rejected_while_checks_are_on(self, raw: RawAPI, ann: str) -> None:
-        assert error(get(raw, self.dev_token({"user_id": "ann"}))) == (401, 43)
+        assert status_code(get(raw, self.dev_token({"user_id": "ann"}))) == (401, 43)
 
 
 class TestUserState:
@@ -279,7 +276,7 @@ class TestUserState:
 
     def test_expired_server_token_is_rejected(self, raw: RawAPI, frozen: ChatApp) -> None:
         token = jwt.encode({"server": True, "exp": epoch(T0) - 1}, raw.app.api_secret, algorithm="HS256")
-        assert error(get(raw, token)) == (401, 40)
+        assert status_code(get(raw, token)) == (401, 40)
 
     def test_restored_user_authenticates_again(self, raw: RawAPI, ann: str) -> None:
         raw.request("DELETE", "/users/ann")

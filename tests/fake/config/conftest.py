@@ -12,10 +12,6 @@ import pytest
 from stream_chat.base.exceptions import StreamAPIException
 
 
-def error_of(response: httpx.Response) -> tuple[int, int]:
-    return response.status_code, response.json()["code"]
-
-
 def ok(response: httpx.Response) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()

@@ -12,10 +12,9 @@ import pytest
 
 from fake_server import ChatApp
 from fake_server.domain.grants_defaults import DEFAULT_GRANTS
-from tests.conftest import RawAPI
+from tests.conftest import RawAPI, status_code
 from tests.fake.config.conftest import (
     async_sdk_error,
-    error_of,
     ok,
     sdk_error,
 )
@@ -236,11 +235,11 @@ class TestUpdateApp:
 
     def test_user_tokens_cannot_update(self, raw: RawAPI) -> None:
         response = raw.request("PATCH", "/app", json={"webhook_url": ""}, token=raw.user_token("ann"))
-        assert error_of(response) == (403, 17)
+        assert status_code(response) == (403, 17)
 
     def test_malformed_json_is_400_4(self, raw: RawAPI) -> None:
         response = raw.request("PATCH", "/app", content=b"{nope", headers={"Content-Type": "application/json"})
-        assert error_of(response) == (400, 4)
+        assert status_code(response) == (400, 4)
 
 
 class TestUploadConfigs:
@@ -337,8 +336,8 @@ class TestRevocation:
 
         revoked_at = chat_app.clock.now()
         client.revoke_tokens(revoked_at)
-        assert error_of(raw.request("GET", "/app", token=old_token)) == (401, 40)
-        assert error_of(raw.request("GET", "/app", token=no_iat_token)) == (401, 40)
+        assert status_code(raw.request("GET", "/app", token=old_token)) == (401, 40)
+        assert status_code(raw.request("GET", "/app", token=no_iat_token)) == (401, 40)
         fresh = raw.user_token("ann", iat=int(revoked_at.timestamp()) + 1)
         ok(raw.request("GET", "/app", token=fresh))
         # The server token is never revoked, and the instant shows in the settings.
@@ -359,24 +358,24 @@ class TestRevocation:
     async def test_revoke_async(self, aclient: Any, raw: RawAPI, chat_app: ChatApp) -> None:
         token = raw.user_token("ann", iat=int((chat_app.clock.now() - timedelta(minutes=5)).timestamp()))
         await aclient.revoke_tokens(chat_app.clock.now())
-        assert error_of(raw.request("GET", "/app", token=token)) == (401, 40)
+        assert status_code(raw.request("GET", "/app", token=token)) == (401, 40)
 
 
 class TestAuthChecks:
     def test_disable_auth_checks_accepts_unsigned_tokens(self, client: Any, raw: RawAPI) -> None:
         wrongly_signed = jwt.encode({"user_id": "ann"}, "not-the-secret-" * 3, algorithm="HS256")
-        assert error_of(raw.request("GET", "/app", token=wrongly_signed)) == (401, 43)
+        assert status_code(raw.request("GET", "/app", token=wrongly_signed)) == (401, 43)
         client.update_app_settings(disable_auth_checks=True)
         ok(raw.request("GET", "/app", token=wrongly_signed))
         ok(raw.request("GET", "/app", token=_dev_token("ann")))
         # A token that is not correctly signed never carries server authority.
         forged_server = jwt.encode({"server": True}, "not-the-secret-" * 3, algorithm="HS256")
-        assert error_of(raw.request("PATCH", "/app", json={}, token=forged_server)) == (401, 43)
+        assert status_code(raw.request("PATCH", "/app", json={}, token=forged_server)) == (401, 43)
         client.update_app_settings(disable_auth_checks=False)
-        assert error_of(raw.request("GET", "/app", token=wrongly_signed)) == (401, 43)
+        assert status_code(raw.request("GET", "/app", token=wrongly_signed)) == (401, 43)
 
     def test_dev_tokens_need_disable_auth_checks(self, client: Any, raw: RawAPI) -> None:
-        assert error_of(raw.request("GET", "/app", token=_dev_token("ann")))[0] == 401
+        assert status_code(raw.request("GET", "/app", token=_dev_token("ann")))[0] == 401
         client.update_app_settings(disable_auth_checks=True)
         ok(raw.request("GET", "/app", token=_dev_token("ann")))
 

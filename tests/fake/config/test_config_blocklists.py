@@ -9,10 +9,9 @@ import pytest
 
 from fake_server import ChatApp
 from fake_server.domain.blocklists import BlocklistVerdict
-from tests.conftest import RawAPI
+from tests.conftest import RawAPI, status_code
 from tests.fake.config.conftest import (
     async_sdk_error,
-    error_of,
     ok,
     sdk_error,
 )
@@ -70,7 +69,7 @@ class TestCrud:
     )
     def test_invalid_create_is_400_4(self, raw: RawAPI, data: dict[str, Any]) -> None:
         response = raw.request("POST", "/blocklists", json=data)
-        assert error_of(response) == (400, 4)
+        assert status_code(response) == (400, 4)
         assert response.json()["message"].startswith("CreateBlockList failed with error: ")
 
     def test_limits(self, client: Any, chat_app: ChatApp) -> None:
@@ -104,7 +103,7 @@ class TestCrud:
         assert (await async_sdk_error(aclient.get_blocklist("food")))[:2] == (404, 16)
 
     def test_user_tokens_are_refused(self, raw: RawAPI) -> None:
-        assert error_of(raw.request("GET", "/blocklists", token=raw.user_token("ann"))) == (403, 17)
+        assert status_code(raw.request("GET", "/blocklists", token=raw.user_token("ann"))) == (403, 17)
 
 
 class TestReferences:

@@ -10,10 +10,9 @@ import pytest
 from fake_server import ChatApp
 from fake_server.domain.channel_types import BUILTIN_COMMANDS, FEATURE_DEFAULTS
 from fake_server.domain.grants_defaults import DEFAULT_GRANTS
-from tests.conftest import RawAPI
+from tests.conftest import RawAPI, status_code
 from tests.fake.config.conftest import (
     async_sdk_error,
-    error_of,
     ok,
     sdk_error,
 )
@@ -168,7 +167,7 @@ class TestCreate:
     )
     def test_invalid_input_is_400_4(self, raw: RawAPI, data: dict[str, Any]) -> None:
         response = raw.request("POST", "/channeltypes", json=data)
-        assert error_of(response) == (400, 4)
+        assert status_code(response) == (400, 4)
         assert response.json()["message"].startswith("CreateChannelType failed with error: ")
 
     def test_duplicate_through_the_sdk(self, client: Any) -> None:
@@ -185,8 +184,8 @@ class TestCreate:
 
     def test_user_tokens_are_refused(self, raw: RawAPI) -> None:
         token = raw.user_token("ann")
-        assert error_of(raw.request("POST", "/channeltypes", json={"name": "x"}, token=token)) == (403, 17)
-        assert error_of(raw.request("GET", "/channeltypes", token=token)) == (403, 17)
+        assert status_code(raw.request("POST", "/channeltypes", json={"name": "x"}, token=token)) == (403, 17)
+        assert status_code(raw.request("GET", "/channeltypes", token=token)) == (403, 17)
 
 
 class TestGet:
@@ -334,4 +333,4 @@ class TestEffectiveConfig:
         reply = raw.request(
             "POST", "/channels/noreplies/c1/message", json={"message": {"text": "reply", "user_id": "ann", "parent_id": parent}}
         )
-        assert error_of(reply) == (400, 19)
+        assert status_code(reply) == (400, 19)

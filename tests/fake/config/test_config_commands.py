@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from fake_server import ChatApp
-from tests.conftest import RawAPI
-from tests.fake.config.conftest import async_sdk_error, error_of, sdk_error
+from tests.conftest import RawAPI, status_code
+from tests.fake.config.conftest import async_sdk_error, sdk_error
 
 BUILTIN_NAMES = ["giphy", "ban", "unban", "mute", "unmute"]
 
@@ -48,7 +48,7 @@ class TestCreate:
     )
     def test_invalid_input_is_400_4(self, raw: RawAPI, data: dict[str, Any]) -> None:
         response = raw.request("POST", "/commands", json=data)
-        assert error_of(response) == (400, 4)
+        assert status_code(response) == (400, 4)
         assert response.json()["message"].startswith("CreateCommand failed with error: ")
 
     def test_duplicate(self, client: Any) -> None:
@@ -159,4 +159,4 @@ class TestCustomCommandsInConfigs:
         assert app_config["commands"][0]["name"] == "ticket"
 
     def test_user_tokens_are_refused(self, raw: RawAPI) -> None:
-        assert error_of(raw.request("GET", "/commands", token=raw.user_token("ann"))) == (403, 17)
+        assert status_code(raw.request("GET", "/commands", token=raw.user_token("ann"))) == (403, 17)

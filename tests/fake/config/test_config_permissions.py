@@ -10,8 +10,8 @@ import pytest
 from fake_server import ChatApp
 from fake_server.domain.grants_defaults import all_default_permission_ids
 from fake_server.domain.users import User
-from tests.conftest import RawAPI
-from tests.fake.config.conftest import async_sdk_error, error_of, ok, sdk_error
+from tests.conftest import RawAPI, status_code
+from tests.fake.config.conftest import async_sdk_error, ok, sdk_error
 
 PERMISSION_KEYS = {"id", "name", "description", "action", "owner", "same_team", "custom", "level", "tags"}
 BUILTIN_ROLE_NAMES = [
@@ -121,7 +121,7 @@ class TestCustomPermissions:
     )
     def test_invalid_create_is_400_4(self, raw: RawAPI, permission: dict[str, Any]) -> None:
         response = raw.request("POST", "/permissions", json=permission)
-        assert error_of(response) == (400, 4)
+        assert status_code(response) == (400, 4)
         assert response.json()["message"].startswith("CreatePermission failed with error: ")
 
     def test_duplicate(self, client: Any) -> None:
@@ -155,8 +155,8 @@ class TestCustomPermissions:
 
     def test_user_tokens_are_refused(self, raw: RawAPI) -> None:
         token = raw.user_token("ann")
-        assert error_of(raw.request("GET", "/permissions", token=token)) == (403, 17)
-        assert error_of(raw.request("POST", "/permissions", json=CUSTOM, token=token)) == (403, 17)
+        assert status_code(raw.request("GET", "/permissions", token=token)) == (403, 17)
+        assert status_code(raw.request("POST", "/permissions", json=CUSTOM, token=token)) == (403, 17)
 
 
 class TestRoles:
@@ -186,7 +186,7 @@ class TestRoles:
     @pytest.mark.parametrize("name", ["", "has space", "x" * 65, "admin", "channel_member"])
     def test_invalid_create_is_400_4(self, raw: RawAPI, name: str) -> None:
         response = raw.request("POST", "/roles", json={"name": name})
-        assert error_of(response) == (400, 4)
+        assert status_code(response) == (400, 4)
         assert response.json()["message"].startswith("CreateRole failed with error: ")
 
     def test_duplicate_and_limit(self, client: Any, chat_app: ChatApp) -> None:
@@ -233,7 +233,7 @@ class TestRoles:
         assert (await async_sdk_error(aclient.delete_role("vip")))[:2] == (404, 16)
 
     def test_user_tokens_are_refused(self, raw: RawAPI) -> None:
-        assert error_of(raw.request("POST", "/roles", json={"name": "x"}, token=raw.user_token("ann"))) == (403, 17)
+        assert status_code(raw.request("POST", "/roles", json={"name": "x"}, token=raw.user_token("ann"))) == (403, 17)
 
 
 class TestPermissionChecks:

@@ -17,10 +17,6 @@ from fake_server.domain.users import User
 from tests.conftest import RawAPI
 
 
-def error_of(response: httpx.Response) -> tuple[int, int]:
-    return response.status_code, response.json()["code"]
-
-
 def ok(response: httpx.Response) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()

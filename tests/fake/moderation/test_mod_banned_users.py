@@ -12,8 +12,8 @@ from fake_server import ChatApp
 from fake_server.domain.moderation import BanRecord
 from fake_server.domain.timefmt import format_time, parse_time
 from stream_chat.base.exceptions import StreamAPIException
-from tests.conftest import RawAPI
-from tests.fake.moderation.conftest import World, error_of, ok
+from tests.conftest import RawAPI, status_code
+from tests.fake.moderation.conftest import World, ok
 
 
 def ban(
@@ -172,14 +172,14 @@ class TestErrors:
     )
     def test_bad_payloads(self, raw: RawAPI, world: World, payload: dict[str, Any]) -> None:
         response = raw.request("GET", "/query_banned_users", params={"payload": json.dumps(payload)})
-        assert error_of(response) == (400, 4)
+        assert status_code(response) == (400, 4)
         assert response.json()["message"].startswith("QueryBannedUsers failed with error:")
 
     def test_invalid_json_payload(self, raw: RawAPI) -> None:
-        assert error_of(raw.request("GET", "/query_banned_users", params={"payload": "{nope"})) == (400, 4)
+        assert status_code(raw.request("GET", "/query_banned_users", params={"payload": "{nope"})) == (400, 4)
 
     def test_missing_payload(self, raw: RawAPI) -> None:
-        assert error_of(raw.request("GET", "/query_banned_users")) == (400, 4)
+        assert status_code(raw.request("GET", "/query_banned_users")) == (400, 4)
 
     def test_sdk_error(self, client: Any, world: World) -> None:
         with pytest.raises(StreamAPIException) as caught:

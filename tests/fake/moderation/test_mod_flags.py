@@ -11,8 +11,8 @@ import pytest
 from fake_server import ChatApp
 from fake_server.domain.timefmt import format_time
 from stream_chat.base.exceptions import StreamAPIException
-from tests.conftest import RawAPI
-from tests.fake.moderation.conftest import World, error_of, ok
+from tests.conftest import RawAPI, status_code
+from tests.fake.moderation.conftest import World, ok
 
 CID = "messaging:general"
 
@@ -158,7 +158,7 @@ class TestFlagErrors:
         if body.get("target_message_id") == "MSG":
             body = {**body, "target_message_id": message_id}
         response = raw.request("POST", "/moderation/flag", json=body)
-        assert error_of(response) == expected
+        assert status_code(response) == expected
         assert response.json()["message"].startswith("Flag failed with error:")
 
     def test_longest_reason_is_accepted(self, raw: RawAPI, message_id: str) -> None:
@@ -170,7 +170,7 @@ class TestFlagErrors:
         response = raw.request(
             "POST", "/moderation/flag", json={"target_message_id": message_id, "user_id": "carol"}, token=raw.user_token("bob")
         )
-        assert error_of(response) == (403, 17)
+        assert status_code(response) == (403, 17)
 
 
 class TestUnflag:
@@ -214,7 +214,7 @@ class TestUnflag:
         ]
         for body, expected in cases:
             response = raw.request("POST", "/moderation/unflag", json=body)
-            assert error_of(response) == expected, body
+            assert status_code(response) == expected, body
             assert response.json()["message"].startswith("Unflag failed with error:")
 
     @pytest.mark.asyncio
@@ -334,17 +334,17 @@ class TestQueryMessageFlags:
     )
     def test_bad_payloads(self, raw: RawAPI, world: World, payload: dict[str, Any]) -> None:
         response = raw.request("GET", "/moderation/flags/message", params={"payload": json.dumps(payload)})
-        assert error_of(response) == (400, 4)
+        assert status_code(response) == (400, 4)
         assert response.json()["message"].startswith("QueryMessageFlags failed with error:")
 
     def test_malformed_or_missing_payload(self, raw: RawAPI) -> None:
-        assert error_of(raw.request("GET", "/moderation/flags/message", params={"payload": "[1"})) == (400, 4)
-        assert error_of(raw.request("GET", "/moderation/flags/message")) == (400, 4)
+        assert status_code(raw.request("GET", "/moderation/flags/message", params={"payload": "[1"})) == (400, 4)
+        assert status_code(raw.request("GET", "/moderation/flags/message")) == (400, 4)
 
     def test_user_tokens_need_a_moderator_role(self, raw: RawAPI, flagged: dict[str, str], chat_app: ChatApp) -> None:
         params = {"payload": json.dumps({"filter_conditions": {}})}
         response = raw.request("GET", "/moderation/flags/message", params=params, token=raw.user_token("bob"))
-        assert error_of(response) == (403, 17)
+        assert status_code(response) == (403, 17)
         with chat_app.lock:
             moderator = chat_app.users.get("mod")
             assert moderator is not None
@@ -434,7 +434,7 @@ class TestFlagReports:
             {"filter_conditions": {}, "offset": -1},
         ):
             response = raw.request("POST", "/moderation/reports", json=body)
-            assert error_of(response) == (400, 4), body
+            assert status_code(response) == (400, 4), body
             assert response.json()["message"].startswith("QueryFlagReports failed with error:")
 
     def test_review_errors(self, client: Any, raw: RawAPI, message_id: str) -> None:
@@ -452,7 +452,7 @@ class TestFlagReports:
             ({"review_result": "reviewed", "user_id": "mod", "review_details": "ok"}, (400, 4)),
         ):
             response = raw.request("PATCH", path, json=body)
-            assert error_of(response) == expected, body
+            assert status_code(response) == expected, body
             assert response.json()["message"].startswith("ReviewFlagReport failed with error:")
 
 

@@ -11,8 +11,8 @@ import pytest
 from fake_server import ChatApp
 from fake_server.domain.timefmt import parse_time
 from stream_chat.base.exceptions import StreamAPIException
-from tests.conftest import RawAPI
-from tests.fake.moderation.conftest import World, error_of, ok
+from tests.conftest import RawAPI, status_code
+from tests.fake.moderation.conftest import World, ok
 
 
 def _ids(users: list[dict[str, Any]]) -> list[str]:
@@ -192,7 +192,7 @@ class TestErrors:
     def test_mute_rejects(self, raw: RawAPI, world: World, body: dict[str, Any], expected: tuple[int, int]) -> None:
         world.users("alice", "bob")
         response = raw.request("POST", "/moderation/mute", json=body)
-        assert error_of(response) == expected
+        assert status_code(response) == expected
         assert response.json()["message"].startswith("MuteUser failed with error:")
 
     @pytest.mark.parametrize(
@@ -208,7 +208,7 @@ class TestErrors:
     def test_unmute_rejects(self, raw: RawAPI, world: World, body: dict[str, Any], expected: tuple[int, int]) -> None:
         world.users("alice", "bob")
         response = raw.request("POST", "/moderation/unmute", json=body)
-        assert error_of(response) == expected
+        assert status_code(response) == expected
         assert response.json()["message"].startswith("UnmuteUser failed with error:")
 
     def test_user_object_names_the_muter(self, raw: RawAPI, world: World) -> None:
@@ -226,7 +226,7 @@ class TestUserTokens:
     def test_user_token_cannot_mute_for_someone_else(self, raw: RawAPI, world: World) -> None:
         world.users("alice", "bob", "carol")
         response = raw.request("POST", "/moderation/mute", json={"target_id": "bob", "user_id": "carol"}, token=raw.user_token("alice"))
-        assert error_of(response) == (403, 17)
+        assert status_code(response) == (403, 17)
 
 
 class TestCrossArea:

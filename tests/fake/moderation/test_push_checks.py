@@ -9,8 +9,8 @@ import pytest
 
 from fake_server import ChatApp
 from stream_chat.base.exceptions import StreamAPIException
-from tests.conftest import RawAPI
-from tests.fake.moderation.conftest import World, error_of, ok
+from tests.conftest import RawAPI, status_code
+from tests.fake.moderation.conftest import World, ok
 
 CID = "messaging:general"
 
@@ -160,7 +160,7 @@ class TestCheckPushErrors:
         if body.get("message_id") == "MSG":
             body = {**body, "message_id": message_id}
         response = raw.request("POST", "/check_push", json=body)
-        assert error_of(response) == expected
+        assert status_code(response) == expected
         assert response.json()["message"].startswith("CheckPush failed with error:")
 
     def test_no_message_to_pick(self, client: Any, world: World) -> None:
@@ -172,7 +172,7 @@ class TestCheckPushErrors:
     def test_server_side_only(self, raw: RawAPI, message_id: str) -> None:
         token = raw.user_token("bob")
         for path in ("/check_push", "/check_sqs", "/check_sns"):
-            assert error_of(raw.request("POST", path, json={"user_id": "bob"}, token=token)) == (403, 17)
+            assert status_code(raw.request("POST", path, json={"user_id": "bob"}, token=token)) == (403, 17)
 
 
 SQS_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/stream-events"
@@ -215,7 +215,7 @@ class TestCheckSQS:
 
     def test_wrong_types(self, raw: RawAPI) -> None:
         response = raw.request("POST", "/check_sqs", json={"sqs_url": 5})
-        assert error_of(response) == (400, 4)
+        assert status_code(response) == (400, 4)
         assert response.json()["message"].startswith("CheckSQS failed with error:")
 
 
@@ -247,5 +247,5 @@ class TestCheckSNS:
 
     def test_wrong_types(self, raw: RawAPI) -> None:
         response = raw.request("POST", "/check_sns", json={"sns_topic_arn": ["arn"]})
-        assert error_of(response) == (400, 4)
+        assert status_code(response) == (400, 4)
         assert response.json()["message"].startswith("CheckSNS failed with error:")

@@ -9,8 +9,8 @@ import pytest
 
 from fake_server import ChatApp
 from stream_chat.base.exceptions import StreamAPIException
-from tests.conftest import RawAPI
-from tests.fake.moderation.conftest import World, error_of, ok
+from tests.conftest import RawAPI, status_code
+from tests.fake.moderation.conftest import World, ok
 
 
 def device_ids(devices: list[dict[str, Any]]) -> list[str]:
@@ -145,7 +145,7 @@ class TestErrors:
     def test_add_device_rejects(self, raw: RawAPI, world: World, body: dict[str, Any], expected: tuple[int, int]) -> None:
         world.users("alice")
         response = raw.request("POST", "/devices", json=body)
-        assert error_of(response) == expected
+        assert status_code(response) == expected
         assert response.json()["message"].startswith("CreateDevice failed with error:")
 
     def test_longest_id_is_accepted(self, raw: RawAPI, world: World) -> None:
@@ -154,15 +154,15 @@ class TestErrors:
 
     def test_list_without_user(self, raw: RawAPI) -> None:
         response = raw.request("GET", "/devices")
-        assert error_of(response) == (400, 4)
+        assert status_code(response) == (400, 4)
         assert response.json()["message"].startswith("ListDevices failed with error:")
 
     def test_delete_errors(self, raw: RawAPI, world: World) -> None:
         world.users("alice")
-        assert error_of(raw.request("DELETE", "/devices", params={"user_id": "alice"})) == (400, 4)
-        assert error_of(raw.request("DELETE", "/devices", params={"id": "t"})) == (400, 4)
+        assert status_code(raw.request("DELETE", "/devices", params={"user_id": "alice"})) == (400, 4)
+        assert status_code(raw.request("DELETE", "/devices", params={"id": "t"})) == (400, 4)
         response = raw.request("DELETE", "/devices", params={"id": "t", "user_id": "alice"})
-        assert error_of(response) == (404, 16)
+        assert status_code(response) == (404, 16)
         assert response.json()["message"].startswith("DeleteDevice failed with error:")
 
     def test_user_tokens_manage_only_their_own_devices(self, raw: RawAPI, world: World) -> None:
@@ -171,6 +171,6 @@ class TestErrors:
         ok(raw.request("POST", "/devices", json={"id": "mine", "push_provider": "apn"}, token=token))
         assert device_ids(ok(raw.request("GET", "/devices", token=token))["devices"]) == ["mine"]
         response = raw.request("POST", "/devices", json={"id": "t", "push_provider": "apn", "user_id": "bob"}, token=token)
-        assert error_of(response) == (403, 17)
-        assert error_of(raw.request("GET", "/devices", params={"user_id": "bob"}, token=token)) == (403, 17)
+        assert status_code(response) == (403, 17)
+        assert status_code(raw.request("GET", "/devices", params={"user_id": "bob"}, token=token)) == (403, 17)
         ok(raw.request("DELETE", "/devices", params={"id": "mine"}, token=token))

@@ -8,8 +8,8 @@ import pytest
 
 from fake_server import ChatApp
 from stream_chat.base.exceptions import StreamAPIException
-from tests.conftest import RawAPI
-from tests.fake.moderation.conftest import World, error_of, ok
+from tests.conftest import RawAPI, status_code
+from tests.fake.moderation.conftest import World, ok
 
 APN = {
     "name": "ios-prod",
@@ -96,7 +96,7 @@ class TestErrors:
     )
     def test_upsert_rejects(self, raw: RawAPI, provider: Any) -> None:
         response = raw.request("POST", "/push_providers", json={"push_provider": provider})
-        assert error_of(response) == (400, 4)
+        assert status_code(response) == (400, 4)
         assert response.json()["message"].startswith("UpsertPushProvider failed with error:")
 
     def test_limits(self, raw: RawAPI) -> None:
@@ -104,7 +104,7 @@ class TestErrors:
         for index in range(24):
             ok(raw.request("POST", "/push_providers", json={"push_provider": {"name": f"p{index}", "type": "firebase"}}))
         response = raw.request("POST", "/push_providers", json={"push_provider": {"name": "one-too-many", "type": "apn"}})
-        assert error_of(response) == (400, 4)
+        assert status_code(response) == (400, 4)
         # Replacing an existing one is still possible at the limit.
         ok(raw.request("POST", "/push_providers", json={"push_provider": {"name": "p0", "type": "firebase"}}))
 
@@ -112,14 +112,14 @@ class TestErrors:
         with chat_app.lock:
             chat_app.settings["push_config"] = {"version": "v1"}
         response = raw.request("POST", "/push_providers", json={"push_provider": {"name": "p", "type": "apn"}})
-        assert error_of(response) == (400, 4)
+        assert status_code(response) == (400, 4)
 
     def test_server_side_only(self, raw: RawAPI, world: World) -> None:
         world.users("alice")
         token = raw.user_token("alice")
-        assert error_of(raw.request("GET", "/push_providers", token=token)) == (403, 17)
-        assert error_of(raw.request("POST", "/push_providers", json={"push_provider": {"name": "p", "type": "apn"}}, token=token)) == (403, 17)
-        assert error_of(raw.request("DELETE", "/push_providers/apn/p", token=token)) == (403, 17)
+        assert status_code(raw.request("GET", "/push_providers", token=token)) == (403, 17)
+        assert status_code(raw.request("POST", "/push_providers", json={"push_provider": {"name": "p", "type": "apn"}}, token=token)) == (403, 17)
+        assert status_code(raw.request("DELETE", "/push_providers/apn/p", token=token)) == (403, 17)
 
     def test_devices_keep_a_deleted_provider_name(self, raw: RawAPI, world: World) -> None:
         world.users("alice")

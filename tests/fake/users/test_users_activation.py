@@ -8,22 +8,12 @@ from typing import Any
 import pytest
 
 from fake_server import ChatApp
-from tests.conftest import RawAPI
+from tests.conftest import RawAPI, status_code, task_result
 
 T0 = datetime(2024, 12, 7, 10, 0, 0, tzinfo=UTC)
 
 
-def error(response: Any) -> tuple[int, int]:
-    return response.status_code, response.json()["code"]
 
-
-def task_result(raw: RawAPI, response: Any) -> dict[str, Any]:
-    assert response.status_code == 200, response.text
-    assert set(response.json()) == {"task_id", "duration"}
-    task = raw.request("GET", f"/tasks/{response.json()['task_id']}").json()
-    assert task["status"] == "completed"
-    result: dict[str, Any] = task["result"]
-    return result
 
 
 @pytest.mark.asyncio
@@ -77,15 +67,15 @@ class TestSingle:
     def test_deleted_user_cannot_be_deactivated(self, raw: RawAPI, seed: Any) -> None:
         seed("ann")
         raw.request("DELETE", "/users/ann")
-        assert error(raw.request("POST", "/users/ann/deactivate", json={})) == (404, 16)
+        assert status_code(raw.request("POST", "/users/ann/deactivate", json={})) == (404, 16)
 
     def test_reactivate_with_a_taken_name(self, raw: RawAPI, seed: Any, chat_app: ChatApp) -> None:
         chat_app.settings["enforce_unique_usernames"] = "app"
         seed({"id": "ann", "name": "Ann"}, {"id": "bob", "name": "Bob"})
         raw.request("POST", "/users/ann/deactivate", json={})
-        assert error(raw.request("POST", "/users/ann/reactivate", json={"name": "bob"})) == (400, 6)
+        assert status_code(raw.request("POST", "/users/ann/reactivate", json={"name": "bob"})) == (400, 6)
         assert chat_app.users.by_id["ann"].deactivated_at is not None
-        assert error(raw.request("POST", "/users/ann/reactivate", json={"name": 5})) == (400, 4)
+        assert status_code(raw.request("POST", "/users/ann/reactivate", json={"name": 5})) == (400, 4)
 
 
 class TestBatch:
@@ -127,5 +117,5 @@ class TestBatch:
     )
     def test_validation(self, raw: RawAPI, seed: Any, chat_app: ChatApp, path: str, body: dict[str, Any]) -> None:
         seed("ann")
-        assert error(raw.request("POST", path, json=body)) == (400, 4)
+        assert status_code(raw.request("POST", path, json=body)) == (400, 4)
         assert chat_app.tasks.by_id == {}

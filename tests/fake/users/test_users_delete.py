@@ -9,22 +9,12 @@ import pytest
 
 from fake_server import ChatApp
 from fake_server.domain.moderation import BanRecord, ChannelMute, UserMute
-from tests.conftest import RawAPI
+from tests.conftest import RawAPI, status_code, task_result
 
 T0 = datetime(2024, 12, 7, 10, 0, 0, tzinfo=UTC)
 
 
-def error(response: Any) -> tuple[int, int]:
-    return response.status_code, response.json()["code"]
 
-
-def task_result(raw: RawAPI, response: Any) -> dict[str, Any]:
-    assert response.status_code == 200, response.text
-    assert set(response.json()) == {"task_id", "duration"}
-    task = raw.request("GET", f"/tasks/{response.json()['task_id']}").json()
-    assert task["status"] == "completed"
-    result: dict[str, Any] = task["result"]
-    return result
 
 
 @pytest.mark.asyncio
@@ -107,7 +97,7 @@ class TestDeleteUser:
 
     def test_bad_boolean(self, raw: RawAPI, seed: Any) -> None:
         seed("ann")
-        assert error(raw.request("DELETE", "/users/ann", params={"hard_delete": "maybe"})) == (400, 4)
+        assert status_code(raw.request("DELETE", "/users/ann", params={"hard_delete": "maybe"})) == (400, 4)
 
     def test_soft_with_message_options(self, raw: RawAPI, seed: Any, chat_app: ChatApp) -> None:
         seed("ann")
@@ -119,7 +109,7 @@ class TestDeleteUser:
     def test_new_channel_owner_must_exist(self, raw: RawAPI, seed: Any, chat_app: ChatApp) -> None:
         seed("ann", "bob")
         response = raw.request("DELETE", "/users/ann", params={"hard_delete": "true", "new_channel_owner_id": "nobody"})
-        assert error(response) == (400, 4)
+        assert status_code(response) == (400, 4)
         assert "ann" in chat_app.users.by_id
         response = raw.request("DELETE", "/users/ann", params={"hard_delete": "true", "new_channel_owner_id": "bob"})
         assert response.status_code == 200
@@ -212,7 +202,7 @@ class TestDeleteUsers:
     )
     def test_validation(self, raw: RawAPI, seed: Any, chat_app: ChatApp, body: dict[str, Any]) -> None:
         seed("ann")
-        assert error(raw.request("POST", "/users/delete", json=body)) == (400, 4)
+        assert status_code(raw.request("POST", "/users/delete", json=body)) == (400, 4)
         assert chat_app.users.by_id["ann"].deleted_at is None
         assert chat_app.tasks.by_id == {}
 
@@ -227,7 +217,7 @@ class TestRestore:
         seed("ann", "bob", "cat")
         raw.request("DELETE", "/users/ann")
         raw.request("DELETE", "/users/bob", params={"hard_delete": "true"})
-        assert error(raw.request("POST", "/users/restore", json={"user_ids": ["ann", "bob"]})) == (400, 4)
+        assert status_code(raw.request("POST", "/users/restore", json={"user_ids": ["ann", "bob"]})) == (400, 4)
         assert chat_app.users.by_id["ann"].deleted_at is not None
         response = raw.request("POST", "/users/restore", json={"user_ids": ["ann", "cat"]})
         assert response.status_code == 200 and set(response.json()) == {"duration"}
@@ -237,8 +227,8 @@ class TestRestore:
     def test_pruned_users_cannot_be_restored(self, raw: RawAPI, seed: Any) -> None:
         seed("ann")
         raw.request("POST", "/users/delete", json={"user_ids": ["ann"], "user": "pruning"})
-        assert error(raw.request("POST", "/users/restore", json={"user_ids": ["ann"]})) == (400, 4)
+        assert status_code(raw.request("POST", "/users/restore", json={"user_ids": ["ann"]})) == (400, 4)
 
     @pytest.mark.parametrize("body", [{}, {"user_ids": []}, {"user_ids": "ann"}, {"user_ids": [f"u{i}" for i in range(101)]}])
     def test_validation(self, raw: RawAPI, body: dict[str, Any]) -> None:
-        assert error(raw.request("POST", "/users/restore", json=body)) == (400, 4)
+        assert status_code(raw.request("POST", "/users/restore", json=body)) == (400, 4)

@@ -9,13 +9,10 @@ import jwt
 import pytest
 
 from fake_server import ChatApp
-from tests.conftest import RawAPI
+from tests.conftest import RawAPI, status_code
 
 T0 = datetime(2024, 12, 7, 10, 0, 0, tzinfo=UTC)
 
-
-def error(response: Any) -> tuple[int, int]:
-    return response.status_code, response.json()["code"]
 
 
 @pytest.mark.asyncio
@@ -62,7 +59,7 @@ class TestExport:
     def test_deleted_user_is_not_found(self, raw: RawAPI, seed: Any) -> None:
         seed("ann")
         raw.request("DELETE", "/users/ann")
-        assert error(raw.request("GET", "/users/ann/export")) == (404, 16)
+        assert status_code(raw.request("GET", "/users/ann/export")) == (404, 16)
 
     def test_options_are_ignored(self, raw: RawAPI, seed: Any) -> None:
         seed("ann")
@@ -81,16 +78,16 @@ class TestGuest:
 
     def test_regular_users_are_not_turned_into_guests(self, raw: RawAPI, seed: Any, chat_app: ChatApp) -> None:
         seed({"id": "ann", "role": "admin"})
-        assert error(raw.request("POST", "/guest", json={"user": {"id": "ann"}})) == (400, 4)
+        assert status_code(raw.request("POST", "/guest", json={"user": {"id": "ann"}})) == (400, 4)
         assert chat_app.users.by_id["ann"].role == "admin"
 
     @pytest.mark.parametrize("body", [{}, {"user": "ann"}, {"user": {"id": "a b"}}, {"user": {"id": "g", "name": 1}}])
     def test_validation(self, raw: RawAPI, body: dict[str, Any]) -> None:
-        assert error(raw.request("POST", "/guest", json=body)) == (400, 4)
+        assert status_code(raw.request("POST", "/guest", json=body)) == (400, 4)
 
     def test_not_available_in_multi_tenant_apps(self, raw: RawAPI, chat_app: ChatApp) -> None:
         chat_app.settings["multi_tenant_enabled"] = True
-        assert error(raw.request("POST", "/guest", json={"user": {"id": "g"}})) == (400, 4)
+        assert status_code(raw.request("POST", "/guest", json={"user": {"id": "g"}})) == (400, 4)
         assert chat_app.users.by_id == {}
 
     def test_guest_token_survives_an_earlier_revocation(self, raw: RawAPI, chat_app: ChatApp) -> None:
@@ -117,13 +114,13 @@ class TestCustomEvent:
     def test_validation(self, raw: RawAPI, seed: Any, chat_app: ChatApp, body: dict[str, Any]) -> None:
         seed("ann")
         chat_app.events.clear()
-        assert error(raw.request("POST", "/users/ann/event", json=body)) == (400, 4)
+        assert status_code(raw.request("POST", "/users/ann/event", json=body)) == (400, 4)
         assert chat_app.events.list() == []
 
     def test_server_side_only(self, raw: RawAPI, seed: Any) -> None:
         seed("ann")
         response = raw.request("POST", "/users/ann/event", json={"event": {"type": "poke"}}, token=raw.user_token("ann"))
-        assert error(response) == (403, 17)
+        assert status_code(response) == (403, 17)
 
     def test_deactivated_target_still_receives(self, raw: RawAPI, seed: Any, chat_app: ChatApp) -> None:
         seed("ann")

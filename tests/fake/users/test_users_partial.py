@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from fake_server import ChatApp
-from tests.conftest import RawAPI
+from tests.conftest import RawAPI, status_code
 
 T0 = datetime(2024, 12, 7, 10, 0, 0, tzinfo=UTC)
 
@@ -16,9 +16,6 @@ T0 = datetime(2024, 12, 7, 10, 0, 0, tzinfo=UTC)
 def patch(raw: RawAPI, *updates: dict[str, Any]) -> Any:
     return raw.request("PATCH", "/users", json={"users": list(updates)})
 
-
-def error(response: Any) -> tuple[int, int]:
-    return response.status_code, response.json()["code"]
 
 
 @pytest.mark.asyncio
@@ -181,31 +178,31 @@ class TestValidation:
         seed({"id": "ann", "x": 0}, {"id": "bob", "x": 0})
         events = len(chat_app.events)
         response = patch(raw, {"id": "bob", "set": {"x": 9}}, update)
-        assert error(response) == (400, 4)
+        assert status_code(response) == (400, 4)
         assert chat_app.users.by_id["bob"].custom == {"x": 0}
         assert len(chat_app.events) == events
 
     def test_unknown_or_deleted_user_is_not_found(self, raw: RawAPI, seed: Any, chat_app: ChatApp) -> None:
         seed("ann", "bob")
         raw.request("DELETE", "/users/bob")
-        assert error(patch(raw, {"id": "ann", "set": {"x": 1}}, {"id": "nobody", "set": {"x": 1}})) == (404, 16)
-        assert error(patch(raw, {"id": "bob", "set": {"x": 1}})) == (404, 16)
+        assert status_code(patch(raw, {"id": "ann", "set": {"x": 1}}, {"id": "nobody", "set": {"x": 1}})) == (404, 16)
+        assert status_code(patch(raw, {"id": "bob", "set": {"x": 1}})) == (404, 16)
         assert "x" not in chat_app.users.by_id["ann"].custom
 
     def test_body_shape_and_batch_limit(self, raw: RawAPI, seed: Any) -> None:
-        assert error(raw.request("PATCH", "/users", json={})) == (400, 4)
-        assert error(raw.request("PATCH", "/users", json={"users": {"ann": {}}})) == (400, 4)
-        assert error(raw.request("PATCH", "/users", json={"users": ["ann"]})) == (400, 4)
+        assert status_code(raw.request("PATCH", "/users", json={})) == (400, 4)
+        assert status_code(raw.request("PATCH", "/users", json={"users": {"ann": {}}})) == (400, 4)
+        assert status_code(raw.request("PATCH", "/users", json={"users": ["ann"]})) == (400, 4)
         seed(*[f"u{i}" for i in range(100)])
         updates = [{"id": f"u{i}", "set": {"n": i}} for i in range(100)]
         assert patch(raw, *updates).status_code == 200
-        assert error(patch(raw, *updates, {"id": "u0", "set": {"n": 1}})) == (400, 4)
+        assert status_code(patch(raw, *updates, {"id": "u0", "set": {"n": 1}})) == (400, 4)
         assert raw.request("PATCH", "/users", json={"users": []}).json()["users"] == {}
 
     def test_unique_username_on_set(self, raw: RawAPI, seed: Any, chat_app: ChatApp) -> None:
         chat_app.settings["enforce_unique_usernames"] = "team"
         seed({"id": "ann", "name": "Sam", "teams": ["red"]}, {"id": "bob", "teams": ["red"]}, {"id": "cat", "teams": ["blue"]})
-        assert error(patch(raw, {"id": "bob", "set": {"name": "SAM"}})) == (400, 6)
+        assert status_code(patch(raw, {"id": "bob", "set": {"name": "SAM"}})) == (400, 6)
         assert patch(raw, {"id": "cat", "set": {"name": "SAM"}}).status_code == 200
         # Moving into a team where the name is taken is a conflict too.
-        assert error(patch(raw, {"id": "cat", "set": {"teams": ["red"]}})) == (400, 6)
+        assert status_code(patch(raw, {"id": "cat", "set": {"teams": ["red"]}})) == (400, 6)

@@ -10,7 +10,7 @@ import pytest
 
 from fake_server import ChatApp
 from fake_server.domain.moderation import BanRecord
-from tests.conftest import RawAPI
+from tests.conftest import RawAPI, status_code
 
 T0 = datetime(2024, 12, 7, 10, 0, 0, tzinfo=UTC)
 
@@ -40,9 +40,6 @@ def people(seed: Any, chat_app: ChatApp) -> list[str]:
     chat_app.bans[("ann", "messaging:x")] = BanRecord("ann", "messaging:x", now)  # channel ban: not "banned"
     return [u["id"] for u in users]
 
-
-def error(response: Any) -> tuple[int, int]:
-    return response.status_code, response.json()["code"]
 
 
 @pytest.mark.asyncio
@@ -205,14 +202,14 @@ class TestFilters:
         ids=lambda c: json.dumps(c),
     )
     def test_bad_filter_is_rejected(self, people: list[str], query: Any, conditions: Any) -> None:
-        assert error(query(conditions)) == (400, 4)
+        assert status_code(query(conditions)) == (400, 4)
 
     def test_payload_errors(self, raw: RawAPI) -> None:
-        assert error(raw.request("GET", "/users")) == (400, 4)
-        assert error(raw.request("GET", "/users", params={"payload": "{nope"})) == (400, 4)
-        assert error(raw.request("GET", "/users", params={"payload": "[]"})) == (400, 4)
-        assert error(raw.request("GET", "/users", params={"payload": json.dumps({"sort": []})})) == (400, 4)
-        assert error(raw.request("GET", "/users", params={"payload": json.dumps({"filter_conditions": None})})) == (400, 4)
+        assert status_code(raw.request("GET", "/users")) == (400, 4)
+        assert status_code(raw.request("GET", "/users", params={"payload": "{nope"})) == (400, 4)
+        assert status_code(raw.request("GET", "/users", params={"payload": "[]"})) == (400, 4)
+        assert status_code(raw.request("GET", "/users", params={"payload": json.dumps({"sort": []})})) == (400, 4)
+        assert status_code(raw.request("GET", "/users", params={"payload": json.dumps({"filter_conditions": None})})) == (400, 4)
 
 
 class TestSort:
@@ -246,7 +243,7 @@ class TestSort:
         ],
     )
     def test_bad_sort_is_rejected(self, people: list[str], query: Any, sort: Any) -> None:
-        assert error(query({}, sort)) == (400, 4)
+        assert status_code(query({}, sort)) == (400, 4)
 
     def test_five_sort_fields_are_allowed(self, people: list[str], query_ids: Any) -> None:
         sort = [{"field": name, "direction": 1} for name in ("role", "age", "name", "created_at", "id")]
@@ -262,7 +259,7 @@ class TestPagination:
         assert query_ids({}, limit=0) == ["eve", "dan", "cat", "bob", "ann"]
         assert query_ids({}, offset=1000) == []
         for bad in ({"limit": 101}, {"limit": -1}, {"limit": "x"}, {"offset": 1001}, {"offset": -1}):
-            assert error(query({}, **bad)) == (400, 4)
+            assert status_code(query({}, **bad)) == (400, 4)
 
     def test_default_limit_is_30_and_maximum_is_100(self, seed: Any, query_ids: Any) -> None:
         seed(*[f"u{i:03}" for i in range(100)])
@@ -278,7 +275,7 @@ class TestPagination:
         assert query_ids({}, id_lte="bob") == ["bob", "ann"]
         assert query_ids({}, id_gt="ann", id_lt="eve") == ["dan", "cat", "bob"]
         assert query_ids({"role": "user"}, [{"field": "id", "direction": 1}], id_gt="bob") == ["dan", "eve"]
-        assert error(query({}, id_gt=5)) == (400, 4)
+        assert status_code(query({}, id_gt=5)) == (400, 4)
 
 
 class TestVisibility:
@@ -287,7 +284,7 @@ class TestVisibility:
         assert query_ids({}) == ["eve", "dan", "cat", "ann"]
         assert query_ids({}, include_deactivated_users=True) == ["eve", "dan", "cat", "bob", "ann"]
         assert query_ids({"id": "bob"}, include_deactivated_users=False) == []
-        assert error(query({}, include_deactivated_users="maybe")) == (400, 4)
+        assert status_code(query({}, include_deactivated_users="maybe")) == (400, 4)
 
     def test_deleted_users_are_never_returned(self, people: list[str], raw: RawAPI, query_ids: Any) -> None:
         raw.request("DELETE", "/users/bob")

@@ -9,7 +9,7 @@ import pytest
 
 from fake_server import ChatApp
 from fake_server.domain.moderation import BanRecord, UserMute
-from tests.conftest import RawAPI
+from tests.conftest import RawAPI, status_code
 
 T0 = datetime(2024, 12, 7, 10, 0, 0, tzinfo=UTC)
 
@@ -17,9 +17,6 @@ T0 = datetime(2024, 12, 7, 10, 0, 0, tzinfo=UTC)
 def upsert(raw: RawAPI, *users: dict[str, Any]) -> Any:
     return raw.request("POST", "/users", json={"users": {u["id"]: u for u in users}})
 
-
-def error(response: Any) -> tuple[int, int]:
-    return response.status_code, response.json()["code"]
 
 
 @pytest.mark.asyncio
@@ -213,7 +210,7 @@ class TestValidation:
         ],
     )
     def test_invalid_user_is_rejected(self, raw: RawAPI, chat_app: ChatApp, user: dict[str, Any]) -> None:
-        assert error(upsert(raw, user)) == (400, 4)
+        assert status_code(upsert(raw, user)) == (400, 4)
         assert chat_app.users.by_id == {}
 
     def test_limits_of_ids_and_teams_are_inclusive(self, raw: RawAPI) -> None:
@@ -223,18 +220,18 @@ class TestValidation:
         assert ok.status_code == 200, ok.text
 
     def test_body_shape(self, raw: RawAPI) -> None:
-        assert error(raw.request("POST", "/users", json={})) == (400, 4)
-        assert error(raw.request("POST", "/users", json={"users": [{"id": "ann"}]})) == (400, 4)
-        assert error(raw.request("POST", "/users", json={"users": {"ann": "ann"}})) == (400, 4)
-        assert error(raw.request("POST", "/users", content=b"{not json")) == (400, 4)
+        assert status_code(raw.request("POST", "/users", json={})) == (400, 4)
+        assert status_code(raw.request("POST", "/users", json={"users": [{"id": "ann"}]})) == (400, 4)
+        assert status_code(raw.request("POST", "/users", json={"users": {"ann": "ann"}})) == (400, 4)
+        assert status_code(raw.request("POST", "/users", content=b"{not json")) == (400, 4)
 
     def test_key_must_match_id(self, raw: RawAPI) -> None:
         response = raw.request("POST", "/users", json={"users": {"ann": {"id": "bob"}}})
-        assert error(response) == (400, 4)
+        assert status_code(response) == (400, 4)
 
     def test_at_most_100_users(self, raw: RawAPI, chat_app: ChatApp) -> None:
         users = [{"id": f"u{i}"} for i in range(101)]
-        assert error(upsert(raw, *users)) == (400, 4)
+        assert status_code(upsert(raw, *users)) == (400, 4)
         assert upsert(raw, *users[:100]).status_code == 200
         assert len(chat_app.users.by_id) == 100
 
@@ -242,7 +239,7 @@ class TestValidation:
         upsert(raw, {"id": "ann", "name": "Ann"})
         events_before = len(chat_app.events)
         response = upsert(raw, {"id": "ann", "name": "Changed"}, {"id": "bob"}, {"id": "cat", "role": "nope"})
-        assert error(response) == (400, 4)
+        assert status_code(response) == (400, 4)
         assert set(chat_app.users.by_id) == {"ann"}
         assert chat_app.users.by_id["ann"].name == "Ann"
         assert len(chat_app.events) == events_before
@@ -251,7 +248,7 @@ class TestValidation:
         upsert(raw, {"id": "ann"})
         raw.request("DELETE", "/users/ann")
         response = upsert(raw, {"id": "ann"})
-        assert error(response) == (400, 4)
+        assert status_code(response) == (400, 4)
         assert "deleted" in response.json()["message"]
         raw.request("POST", "/users/restore", json={"user_ids": ["ann"]})
         assert upsert(raw, {"id": "ann"}).status_code == 200
@@ -259,7 +256,7 @@ class TestValidation:
     def test_custom_roles_are_consulted(self, raw: RawAPI, chat_app: ChatApp) -> None:
         chat_app.access.create_role("special")
         assert upsert(raw, {"id": "ann", "role": "special", "teams_role": {"red": "special"}}).status_code == 200
-        assert error(upsert(raw, {"id": "bob", "role": "other"})) == (400, 4)
+        assert status_code(upsert(raw, {"id": "bob", "role": "other"})) == (400, 4)
 
 
 class TestUniqueUsernames:
@@ -267,17 +264,17 @@ class TestUniqueUsernames:
         chat_app.settings["enforce_unique_usernames"] = "app"
         upsert(raw, {"id": "ann", "name": "John Doe"})
         response = upsert(raw, {"id": "bob", "name": "john.doe!"})
-        assert error(response) == (400, 6)
+        assert status_code(response) == (400, 6)
         # The same user may keep (or re-send) its own name.
         assert upsert(raw, {"id": "ann", "name": "JOHN DOE"}).status_code == 200
         # Two new users with the same name in one batch.
-        assert error(upsert(raw, {"id": "c1", "name": "Zed"}, {"id": "c2", "name": "zed"})) == (400, 6)
+        assert status_code(upsert(raw, {"id": "c1", "name": "Zed"}, {"id": "c2", "name": "zed"})) == (400, 6)
         assert upsert(raw, {"id": "bob", "name": "Jane"}).status_code == 200
 
     def test_team_scope(self, raw: RawAPI, chat_app: ChatApp) -> None:
         chat_app.settings["enforce_unique_usernames"] = "team"
         upsert(raw, {"id": "ann", "name": "Sam", "teams": ["red", "blue"]})
-        assert error(upsert(raw, {"id": "bob", "name": "sam", "teams": ["blue"]})) == (400, 6)
+        assert status_code(upsert(raw, {"id": "bob", "name": "sam", "teams": ["blue"]})) == (400, 6)
         assert upsert(raw, {"id": "bob", "name": "sam", "teams": ["green"]}).status_code == 200
         assert upsert(raw, {"id": "cat", "name": "sam"}).status_code == 200  # no team, no constraint
 
@@ -286,7 +283,7 @@ class TestUniqueUsernames:
         assert upsert(raw, {"id": "bob", "name": "Sam"}).status_code == 200
         chat_app.settings["enforce_unique_usernames"] = "app"
         raw.request("DELETE", "/users/bob")
-        assert error(upsert(raw, {"id": "cat", "name": "sam"})) == (400, 6)
+        assert status_code(upsert(raw, {"id": "cat", "name": "sam"})) == (400, 6)
         raw.request("DELETE", "/users/ann")
         assert upsert(raw, {"id": "cat", "name": "sam"}).status_code == 200
 
