@@ -72,11 +72,6 @@ def acting_user(app: ChatApp, body: dict[str, Any], actor: Actor | None) -> User
     return user
 
 
-def require_server(actor: Actor | None, what: str) -> None:
-    """Endpoints that only server-side auth may call (user tokens → 403/17)."""
-    if actor is not None and not actor.server:
-        raise not_allowed(f"{what} is only available with server-side authentication")
-
 
 def optional_string(body: dict[str, Any], key: str, *, max_length: int | None = None) -> str | None:
     value = body.get(key)

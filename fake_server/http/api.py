@@ -144,6 +144,8 @@ class StreamAPI:
                 raise APIError(429, 9, "Too many requests, check response headers for more information.")
             if actor.anonymous and method != "GET":
                 raise APIError(403, 17, "anonymous users can only read")
+            if route.server_only and not actor.server:
+                raise APIError(403, 17, "this endpoint is server-side only: call it with the server token")
             fault = app.faults.take(operation)
             if fault is not None:
                 raise APIError(fault.status, fault.code, fault.message)

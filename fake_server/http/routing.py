@@ -18,7 +18,7 @@ class Route:
     """One API route: verb, path template with ``{name}`` segments, Stream operation name.
 
     ``public`` routes (e.g. uploaded files served back) need neither an api_key nor a token
-    and are not rate limited.
+    and are not rate limited; ``server_only`` routes answer user and anonymous tokens 403/17.
     """
 
     method: str
@@ -26,17 +26,20 @@ class Route:
     operation: str
     handler: Handler
     public: bool = False
+    server_only: bool = False
 
     @property
     def segments(self) -> tuple[str, ...]:
         return _split(self.path)
 
 
-def route(method: str, path: str, operation: str, *, public: bool = False) -> Callable[[Handler], Route]:
+def route(
+    method: str, path: str, operation: str, *, public: bool = False, server_only: bool = False
+) -> Callable[[Handler], Route]:
     """Decorator turning a handler function into a Route."""
 
     def wrap(handler: Handler) -> Route:
-        return Route(method.upper(), path, operation, handler, public)
+        return Route(method.upper(), path, operation, handler, public, server_only)
 
     return wrap
 

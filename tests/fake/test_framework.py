@@ -326,3 +326,16 @@ class TestControlPlane:
     def test_bad_json_is_400(self, http: httpx.Client) -> None:
         assert http.post("/_fake/apps", content=b"{nope").status_code == 400
         assert http.post("/_fake/apps", content=json.dumps([1]).encode()).status_code == 400
+
+
+def _server_only_routes() -> list[Route]:
+    from fake_server.http.routes import all_routes
+
+    return [r for r in all_routes() if r.server_only]
+
+
+@pytest.mark.parametrize("server_route", _server_only_routes(), ids=lambda r: f"{r.method} {r.path}")
+def test_server_only_routes_refuse_user_tokens(server_route: Route, raw: RawAPI) -> None:
+    path = "/".join("x" if part.startswith("{") else part for part in server_route.path.split("/"))
+    response = raw.request(server_route.method, path, token=raw.user_token("jane"), json={} if server_route.method != "GET" else None)
+    assert error_of(response)[:2] == (403, 17)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fake_server.domain.config_app import render_app_settings, update_app_settings
-from fake_server.http.areas.config_common import require_server
 from fake_server.http.context import RequestContext
 from fake_server.http.routing import Route, route
 
@@ -17,9 +16,8 @@ def get_app(ctx: RequestContext) -> dict[str, Any]:
     return {"app": render_app_settings(ctx.app)}
 
 
-@route("PATCH", "/app", "UpdateApp")
+@route("PATCH", "/app", "UpdateApp", server_only=True)
 def update_app(ctx: RequestContext) -> dict[str, Any]:
-    require_server(ctx)
     update_app_settings(ctx.app, ctx.body())
     return {}
 

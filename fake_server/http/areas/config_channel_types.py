@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from fake_server.http.areas.config_common import require_server
 from fake_server.http.context import RequestContext
 from fake_server.http.routing import Route, route
 
 
-@route("POST", "/channeltypes", "CreateChannelType")
+@route("POST", "/channeltypes", "CreateChannelType", server_only=True)
 def create_channel_type(ctx: RequestContext) -> dict[str, Any]:
-    require_server(ctx)
     types = ctx.app.channel_types
     return types.render(types.create(ctx.body()), command_objects=False)
 
 
-@route("GET", "/channeltypes", "ListChannelTypes")
+@route("GET", "/channeltypes", "ListChannelTypes", server_only=True)
 def list_channel_types(ctx: RequestContext) -> dict[str, Any]:
-    require_server(ctx)
     types = ctx.app.channel_types
     return {
         "channel_types": {
@@ -27,23 +24,20 @@ def list_channel_types(ctx: RequestContext) -> dict[str, Any]:
     }
 
 
-@route("GET", "/channeltypes/{name}", "GetChannelType")
+@route("GET", "/channeltypes/{name}", "GetChannelType", server_only=True)
 def get_channel_type(ctx: RequestContext) -> dict[str, Any]:
-    require_server(ctx)
     types = ctx.app.channel_types
     return types.render(types.require(ctx.params["name"]), command_objects=True)
 
 
-@route("PUT", "/channeltypes/{name}", "UpdateChannelType")
+@route("PUT", "/channeltypes/{name}", "UpdateChannelType", server_only=True)
 def update_channel_type(ctx: RequestContext) -> dict[str, Any]:
-    require_server(ctx)
     types = ctx.app.channel_types
     return types.render(types.update(ctx.params["name"], ctx.body()), command_objects=False)
 
 
-@route("DELETE", "/channeltypes/{name}", "DeleteChannelType")
+@route("DELETE", "/channeltypes/{name}", "DeleteChannelType", server_only=True)
 def delete_channel_type(ctx: RequestContext) -> dict[str, Any]:
-    require_server(ctx)
     ctx.app.channel_types.delete(ctx.params["name"])
     return {}
 

@@ -4,59 +4,50 @@ from __future__ import annotations
 
 from typing import Any
 
-from fake_server.http.areas.ops_common import require_server
 from fake_server.http.context import RequestContext
 from fake_server.http.routing import Route, route
 
 
-@route("POST", "/campaigns", "CreateCampaign")
+@route("POST", "/campaigns", "CreateCampaign", server_only=True)
 def create_campaign(ctx: RequestContext) -> dict[str, Any]:
-    require_server(ctx)
     return ctx.app.campaigns.create(ctx.body())
 
 
-@route("POST", "/campaigns/query", "QueryCampaigns")
+@route("POST", "/campaigns/query", "QueryCampaigns", server_only=True)
 def query_campaigns(ctx: RequestContext) -> dict[str, Any]:
-    require_server(ctx)
     return ctx.app.campaigns.query(ctx.body())
 
 
-@route("GET", "/campaigns/{campaign_id}", "GetCampaign")
+@route("GET", "/campaigns/{campaign_id}", "GetCampaign", server_only=True)
 def get_campaign(ctx: RequestContext) -> dict[str, Any]:
-    require_server(ctx)
     options = {key: ctx.query[key] for key in ("limit", "next", "prev") if ctx.query.get(key)}
     return ctx.app.campaigns.get(ctx.params["campaign_id"], options)
 
 
-@route("PUT", "/campaigns/{campaign_id}", "UpdateCampaign")
+@route("PUT", "/campaigns/{campaign_id}", "UpdateCampaign", server_only=True)
 def update_campaign(ctx: RequestContext) -> dict[str, Any]:
-    require_server(ctx)
     return ctx.app.campaigns.update(ctx.params["campaign_id"], ctx.body())
 
 
-@route("DELETE", "/campaigns/{campaign_id}", "DeleteCampaign")
+@route("DELETE", "/campaigns/{campaign_id}", "DeleteCampaign", server_only=True)
 def delete_campaign(ctx: RequestContext) -> dict[str, Any]:
-    require_server(ctx)
     # Unknown query options (e.g. a historical hard-delete flag) are ignored (§6.7 Fake).
     ctx.app.campaigns.delete(ctx.params["campaign_id"])
     return {}
 
 
-@route("POST", "/campaigns/{campaign_id}/start", "StartCampaign")
+@route("POST", "/campaigns/{campaign_id}/start", "StartCampaign", server_only=True)
 def start_campaign(ctx: RequestContext) -> dict[str, Any]:
-    require_server(ctx)
     return ctx.app.campaigns.start(ctx.params["campaign_id"], ctx.body())
 
 
-@route("POST", "/campaigns/{campaign_id}/stop", "StopCampaign")
+@route("POST", "/campaigns/{campaign_id}/stop", "StopCampaign", server_only=True)
 def stop_campaign(ctx: RequestContext) -> dict[str, Any]:
-    require_server(ctx)
     return ctx.app.campaigns.stop(ctx.params["campaign_id"])
 
 
-@route("POST", "/campaigns/{campaign_id}/test", "TestCampaign")
+@route("POST", "/campaigns/{campaign_id}/test", "TestCampaign", server_only=True)
 def test_campaign(ctx: RequestContext) -> dict[str, Any]:
-    require_server(ctx)
     ctx.app.campaigns.test(ctx.params["campaign_id"], ctx.body())
     return {}
 

@@ -10,20 +10,17 @@ from typing import Any
 
 from fake_server.domain import export_tasks
 from fake_server.domain.errors import not_found
-from fake_server.http.areas.ops_common import require_server
 from fake_server.http.context import RawResponse, RequestContext
 from fake_server.http.routing import Route, route
 
 
-@route("POST", "/export_channels", "ExportChannels")
+@route("POST", "/export_channels", "ExportChannels", server_only=True)
 def export_channels(ctx: RequestContext) -> dict[str, Any]:
-    require_server(ctx)
     return export_tasks.export_channels(ctx.app, ctx.body(), ctx.base_url)
 
 
-@route("POST", "/export/users", "ExportUsers")
+@route("POST", "/export/users", "ExportUsers", server_only=True)
 def export_users(ctx: RequestContext) -> dict[str, Any]:
-    require_server(ctx)
     return export_tasks.export_users(ctx.app, ctx.body(), ctx.base_url)
 
 

@@ -11,7 +11,6 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from fake_server.domain.errors import not_found
-from fake_server.http.areas.ops_common import require_server
 from fake_server.http.context import RawResponse, RequestContext
 from fake_server.http.routing import Route, route
 
@@ -19,27 +18,23 @@ if TYPE_CHECKING:
     from fake_server.domain.app import ChatApp
 
 
-@route("POST", "/import_urls", "CreateImportURL")
+@route("POST", "/import_urls", "CreateImportURL", server_only=True)
 def create_import_url(ctx: RequestContext) -> dict[str, Any]:
-    require_server(ctx)
     return ctx.app.imports.create_url(ctx.body(), ctx.base_url)
 
 
-@route("POST", "/imports", "CreateImport")
+@route("POST", "/imports", "CreateImport", server_only=True)
 def create_import(ctx: RequestContext) -> dict[str, Any]:
-    require_server(ctx)
     return ctx.app.imports.create(ctx.body())
 
 
-@route("GET", "/imports/{import_id}", "GetImport")
+@route("GET", "/imports/{import_id}", "GetImport", server_only=True)
 def get_import(ctx: RequestContext) -> dict[str, Any]:
-    require_server(ctx)
     return ctx.app.imports.get(ctx.params["import_id"])
 
 
-@route("GET", "/imports", "ListImports")
+@route("GET", "/imports", "ListImports", server_only=True)
 def list_imports(ctx: RequestContext) -> dict[str, Any]:
-    require_server(ctx)
     return ctx.app.imports.list({key: ctx.query.get(key) for key in ("limit", "offset")})
 
 

@@ -5,26 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from fake_server.domain import push_checks
-from fake_server.domain.mod_common import require_server
 from fake_server.http.context import RequestContext
 from fake_server.http.routing import Route, route
 
 
-@route("POST", "/check_push", "CheckPush")
+@route("POST", "/check_push", "CheckPush", server_only=True)
 def check_push(ctx: RequestContext) -> dict[str, Any]:
-    require_server(ctx.actor, "CheckPush")
     return push_checks.check_push(ctx.app, ctx.body())
 
 
-@route("POST", "/check_sqs", "CheckSQS")
+@route("POST", "/check_sqs", "CheckSQS", server_only=True)
 def check_sqs(ctx: RequestContext) -> dict[str, Any]:
-    require_server(ctx.actor, "CheckSQS")
     return push_checks.check_sqs(ctx.app, ctx.body())
 
 
-@route("POST", "/check_sns", "CheckSNS")
+@route("POST", "/check_sns", "CheckSNS", server_only=True)
 def check_sns(ctx: RequestContext) -> dict[str, Any]:
-    require_server(ctx.actor, "CheckSNS")
     return push_checks.check_sns(ctx.app, ctx.body())
 
 
