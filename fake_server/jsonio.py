@@ -25,7 +25,16 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+# One decoder for every request: ``json.loads`` with options builds a new one (and its
+# scanner) per call, which cost more than decoding a typical request body.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 def loads(raw: bytes | str) -> Any:
     """Parse JSON input keeping every integer exact (orjson would turn big ones into floats)
     and refusing NaN/Infinity, which the fake could not send back as valid JSON."""
-    return json.loads(raw, parse_constant=_reject_constant)
+    if isinstance(raw, bytes | bytearray):
+        raw = raw.decode(json.detect_encoding(raw), "surrogatepass")
+    elif raw.startswith("\ufeff"):
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", raw, 0)
+    return _DECODER.decode(raw)

@@ -37,7 +37,7 @@ def _incoming(request: httpx.Request, body: bytes) -> Incoming:
         method=request.method,
         path=url.raw_path.split(b"?", 1)[0].decode("latin-1"),
         query=parse_query(url.query),
-        headers={name.lower(): value for name, value in request.headers.items()},
+        headers={name.decode("latin-1").lower(): value.decode("latin-1") for name, value in request.headers.raw},
         body=body,
         base_url=f"{url.scheme}://{url.netloc.decode('latin-1')}",
     )

@@ -163,12 +163,9 @@ class ChannelTypeRegistry:
 
     def _effective(self, name: str, overrides: dict[str, Any] | None) -> dict[str, Any]:
         channel_type = self.require(name)
-        # One level of copying is enough: callers replace keys, they never edit nested values,
-        # and this runs several times per message (a deep copy dominated the send cost).
-        config = {
-            key: value.copy() if isinstance(value, dict | list) else value
-            for key, value in channel_type.config.items()
-        }
+        # A shallow copy: callers replace keys but never edit nested values (nor does a type
+        # update, which assigns new ones), and this runs on every send — copying dominated.
+        config = dict(channel_type.config)
         config["name"] = channel_type.name
         config["commands"] = self.command_names(channel_type)
         if overrides:
@@ -192,12 +189,15 @@ class ChannelTypeRegistry:
         return rendered
 
     def render_config(self, name: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-        """The ``config`` object embedded in a channel (commands as Command objects)."""
+        """The ``config`` object embedded in a channel (commands as Command objects).
+
+        During a request the channels of one type share one rendering: never modify it.
+        """
         if not overrides and self.memo is not None:
             cached = self.memo.get(("rendered", name))
             if cached is None:
                 cached = self.memo[("rendered", name)] = self._render_config(name, None)
-            return dict(cached)
+            return cached
         return self._render_config(name, overrides)
 
     def _render_config(self, name: str, overrides: dict[str, Any] | None) -> dict[str, Any]:

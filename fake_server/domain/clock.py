@@ -18,14 +18,18 @@ class Clock:
 
     def __init__(self, frozen_at: datetime | None = None) -> None:
         self._lock = threading.Lock()
-        self._offset = timedelta()
-        self._frozen_at = _aware(frozen_at) if frozen_at is not None else None
+        # (frozen instant or None, offset) replaced as one value, so ``peek`` reads a
+        # consistent pair without taking the lock (it runs several times per request).
+        self._setting: tuple[datetime | None, timedelta] = (
+            _aware(frozen_at) if frozen_at is not None else None,
+            timedelta(),
+        )
         self._last = datetime.min.replace(tzinfo=UTC)
 
     def now(self) -> datetime:
         with self._lock:
-            base = self._frozen_at if self._frozen_at is not None else datetime.now(UTC)
-            instant = base + self._offset
+            frozen_at, offset = self._setting
+            instant = (frozen_at if frozen_at is not None else datetime.now(UTC)) + offset
             if instant <= self._last:
                 instant = self._last + _TICK
             self._last = instant
@@ -33,35 +37,38 @@ class Clock:
 
     def peek(self) -> datetime:
         """The current instant without reserving it (for reads such as rate-limit resets)."""
-        with self._lock:
-            base = self._frozen_at if self._frozen_at is not None else datetime.now(UTC)
-            return max(base + self._offset, self._last)
+        frozen_at, offset = self._setting
+        instant = (frozen_at if frozen_at is not None else datetime.now(UTC)) + offset
+        last = self._last
+        return instant if instant > last else last
 
     def advance(self, seconds: float) -> datetime:
         if seconds < 0:
             raise ValueError("the clock only moves forward")
         with self._lock:
-            self._offset += timedelta(seconds=seconds)
+            frozen_at, offset = self._setting
+            self._setting = (frozen_at, offset + timedelta(seconds=seconds))
         return self.peek()
 
     def freeze(self, at: datetime | None = None) -> datetime:
         with self._lock:
-            current = (self._frozen_at or datetime.now(UTC)) + self._offset
-            self._frozen_at = _aware(at) if at is not None else current
-            self._offset = timedelta()
-            if self._frozen_at < self._last:
-                self._last = self._frozen_at
+            frozen_at, offset = self._setting
+            current = (frozen_at or datetime.now(UTC)) + offset
+            frozen_at = _aware(at) if at is not None else current
+            self._setting = (frozen_at, timedelta())
+            if frozen_at < self._last:
+                self._last = frozen_at
         return self.peek()
 
     def unfreeze(self) -> None:
         with self._lock:
-            if self._frozen_at is not None:
-                self._offset = self._frozen_at - datetime.now(UTC)
-                self._frozen_at = None
+            frozen_at, _ = self._setting
+            if frozen_at is not None:
+                self._setting = (None, frozen_at - datetime.now(UTC))
 
     @property
     def frozen(self) -> bool:
-        return self._frozen_at is not None
+        return self._setting[0] is not None
 
 
 def _aware(value: datetime) -> datetime:

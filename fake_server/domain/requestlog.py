@@ -10,6 +10,10 @@ from datetime import datetime
 from typing import Any
 
 _DEFAULT_CAPACITY = 5_000
+# Bodies are kept too, so the log is bounded by their size as well: 5,000 answers of a
+# large query would hold hundreds of megabytes, and growing into fresh memory made every
+# such request slower until the log filled.
+_DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 
 
 _UNSET: Any = object()
@@ -63,14 +67,28 @@ def _decode(raw: bytes) -> Any:
         return None
 
 
+def _size(record: RequestRecord) -> int:
+    return len(record.raw_body) + len(record.raw_response)
+
+
 class RequestLog:
-    def __init__(self, capacity: int = _DEFAULT_CAPACITY) -> None:
-        self._records: deque[RequestRecord] = deque(maxlen=capacity)
+    """The newest requests: at most ``capacity`` of them, and the oldest are also dropped
+    while the kept bodies exceed ``max_bytes`` (the newest request is always kept)."""
+
+    def __init__(self, capacity: int = _DEFAULT_CAPACITY, max_bytes: int = _DEFAULT_MAX_BYTES) -> None:
+        self._records: deque[RequestRecord] = deque()
+        self._capacity = capacity
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def append(self, record: RequestRecord) -> None:
         with self._lock:
-            self._records.append(record)
+            records = self._records
+            records.append(record)
+            self._bytes += _size(record)
+            while len(records) > 1 and (len(records) > self._capacity or self._bytes > self._max_bytes):
+                self._bytes -= _size(records.popleft())
 
     def list(self) -> list[RequestRecord]:
         with self._lock:
@@ -79,6 +97,7 @@ class RequestLog:
     def clear(self) -> None:
         with self._lock:
             self._records.clear()
+            self._bytes = 0
 
     def __len__(self) -> int:
         return len(self._records)

@@ -182,6 +182,9 @@ class UserDirectory:
         the same few users hundreds of times. The memo key holds every field a write path
         changes without bumping ``updated_at``, and callers get a copy they may extend.
         """
+        return dict(self._memoized(user))
+
+    def _memoized(self, user: User) -> dict[str, Any]:
         ban = self._app.active_ban(user.id)
         memo = self.memo
         if memo is None:
@@ -195,7 +198,16 @@ class UserDirectory:
         if hit is None or hit[0] is not user or hit[1] != key:
             hit = (user, key, self._render(user, ban))
             memo[user.id] = hit
-        return dict(hit[2])
+        return hit[2]
+
+    def embed_id(self, user_id: str) -> dict[str, Any]:
+        """Like ``render_id``, for embedding in a response or event that is encoded as is:
+        during a request every embedding of a user shares one rendering, which callers must
+        not modify (replace it instead)."""
+        user = self.by_id.get(user_id)
+        if user is not None:
+            return self._memoized(user)
+        return self.render_id(user_id)
 
     def _render(self, user: User, ban: BanRecord | None) -> dict[str, Any]:
         out: dict[str, Any] = dict(user.custom)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -27,10 +27,19 @@ class Route:
     handler: Handler
     public: bool = False
     server_only: bool = False
+    segments: tuple[str, ...] = field(init=False, compare=False)
+    # (segment index, parameter name, swallows the rest of the path), worked out once.
+    parameters: tuple[tuple[int, str, bool], ...] = field(init=False, compare=False)
 
-    @property
-    def segments(self) -> tuple[str, ...]:
-        return _split(self.path)
+    def __post_init__(self) -> None:
+        segments = _split(self.path)
+        parameters = tuple(
+            (index, segment[1:-2], True) if segment.endswith("*}") else (index, segment[1:-1], False)
+            for index, segment in enumerate(segments)
+            if segment.startswith("{")
+        )
+        object.__setattr__(self, "segments", segments)
+        object.__setattr__(self, "parameters", parameters)
 
 
 def route(
@@ -102,11 +111,11 @@ class Router:
         if found is None:
             return None
         params: dict[str, str] = {}
-        for index, template in enumerate(found.segments):
-            if template.endswith("*}"):
-                params[template[1:-2]] = "/".join(unquote(s) for s in segments[index:])
-            elif template.startswith("{"):
-                params[template[1:-1]] = unquote(segments[index])
+        for index, name, rest in found.parameters:
+            if rest:
+                params[name] = "/".join(unquote(s) for s in segments[index:])
+            else:
+                params[name] = unquote(segments[index])
         return found, params
 
 

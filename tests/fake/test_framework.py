@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ import jwt
 import pytest
 
 from fake_server import AsyncFakeTransport, ChatApp, FakeStream, FakeTransport, create_app
+from fake_server.domain.requestlog import RequestLog, RequestRecord
 from fake_server.http.api import StreamAPI
 from fake_server.http.context import RequestContext
 from fake_server.http.routing import Route, Router, route
@@ -279,6 +281,28 @@ class TestRequestLog:
         assert record.query == {"flag": "1"}
         assert record.path_params == {"task_id": "abc"}
         assert record.platform == "server_side"
+
+    def test_bounded_by_count_and_by_body_bytes(self) -> None:
+        log = RequestLog(capacity=3, max_bytes=100)
+        for index in range(5):
+            log.append(_record(index, body=b"x" * 10))
+        assert [r.path for r in log.list()] == ["/2", "/3", "/4"]
+        log.append(_record(5, body=b"y" * 70))  # 10 + 10 + 70 fits, 10 more would not
+        assert [r.path for r in log.list()] == ["/3", "/4", "/5"]
+        log.append(_record(6, body=b"z" * 95))
+        assert [r.path for r in log.list()] == ["/6"]
+        log.append(_record(7, body=b"w" * 500))  # the newest is kept even when over budget
+        assert [r.path for r in log.list()] == ["/7"]
+        log.clear()
+        log.append(_record(8, body=b"v" * 100))
+        assert [r.path for r in log.list()] == ["/8"]
+
+
+def _record(index: int, *, body: bytes) -> RequestRecord:
+    return RequestRecord(
+        method="POST", path=f"/{index}", operation="Op", query={}, status=200,
+        at=datetime.now(UTC), raw_body=body[: len(body) // 2], raw_response=body[len(body) // 2 :],
+    )
 
 
 class TestControlPlane:

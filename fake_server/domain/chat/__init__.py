@@ -8,7 +8,8 @@ lookups they share plus the methods other areas (users, exports) call.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from fake_server.domain.chat import render
 from fake_server.domain.chat.models import Channel, Message, Reaction
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
     from fake_server.domain.app import ChatApp
     from fake_server.domain.events import Event
 
+_T = TypeVar("_T")
+_MAX_VIEWER_CACHE = 256
+
 
 class ChatCore:
     """Channels and everything inside them for one app."""
@@ -26,6 +30,19 @@ class ChatCore:
     def __init__(self, app: ChatApp) -> None:
         self.app = app
         self.store = ChatStore()
+        self._per_viewer: dict[tuple[str, str | None], Any] = {}
+
+    def per_viewer(self, kind: str, viewer: str | None, build: Callable[[str | None], _T]) -> _T:
+        """A value that depends only on the requesting user, built once and kept (query
+        schemas and sort fields hold closures over the app and the viewer, no state)."""
+        key = (kind, viewer)
+        found = self._per_viewer.get(key)
+        if found is None:
+            if len(self._per_viewer) >= _MAX_VIEWER_CACHE:
+                self._per_viewer.clear()
+            found = self._per_viewer[key] = build(viewer)
+        result: _T = found
+        return result
 
     # -- lookups shared by the chat modules ------------------------------------------------------
 

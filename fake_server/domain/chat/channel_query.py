@@ -58,6 +58,10 @@ def _bool_operand(name: str, operand: object) -> bool:
 
 
 def channel_schema(core: ChatCore, viewer: str | None) -> Schema[Channel]:
+    return core.per_viewer("channel_schema", viewer, lambda v: _build_channel_schema(core, v))
+
+
+def _build_channel_schema(core: ChatCore, viewer: str | None) -> Schema[Channel]:
     app = core.app
 
     def member_flag(name: str, test: Callable[[Channel, str], bool]) -> Field[Channel]:
@@ -225,6 +229,21 @@ def matching_channels(core: ChatCore, conditions: object, viewer: str | None) ->
 
 
 def channel_sorter(core: ChatCore, spec: object, viewer: str | None) -> Callable[[list[Channel]], list[Channel]]:
+    return compile_sort(
+        spec,
+        core.per_viewer("channel_sort_fields", viewer, _channel_sort_fields),
+        default=[("last_updated", -1)],
+        tiebreak=[("cid", 1)],  # recommended final tie-break (§2.9)
+        custom_get=_custom_value,
+        max_fields=MAX_SORT_FIELDS,
+    )
+
+
+def _custom_value(ch: Channel, key: str) -> object:
+    return ch.custom.get(key, MISSING)
+
+
+def _channel_sort_fields(viewer: str | None) -> dict[str, SortField[Channel]]:
     def unread(ch: Channel) -> object:
         if viewer is None:
             return MISSING
@@ -252,14 +271,7 @@ def channel_sorter(core: ChatCore, spec: object, viewer: str | None) -> Callable
         SortField[Channel]("has_unread", has_unread),
         SortField[Channel]("pinned_at", pinned_at),
     ]
-    return compile_sort(
-        spec,
-        {f.name: f for f in fields},
-        default=[("last_updated", -1)],
-        tiebreak=[("cid", 1)],  # recommended final tie-break (§2.9)
-        custom_get=lambda ch, key: ch.custom.get(key, MISSING),
-        max_fields=MAX_SORT_FIELDS,
-    )
+    return {f.name: f for f in fields}
 
 
 @dataclass(slots=True)

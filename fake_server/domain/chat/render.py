@@ -40,7 +40,8 @@ _CAPABILITIES: tuple[tuple[str, str | None], ...] = (
 )
 
 def user(core: ChatCore, user_id: str) -> dict[str, Any]:
-    return core.app.users.render_id(user_id)
+    """A user embedded in a chat record (shared within a request: never modify it)."""
+    return core.app.users.embed_id(user_id)
 
 
 # -- members and reads ------------------------------------------------------------------------
@@ -58,24 +59,27 @@ def member_role(core: ChatCore, channel: Channel, member: Member) -> str:
     return "member"
 
 
+_MEMBER_STATUS = {INVITE_PENDING: "pending", INVITE_REJECTED: "rejected"}
+
+
 def render_member(core: ChatCore, channel: Channel, member: Member) -> dict[str, Any]:
     app = core.app
-    out: dict[str, Any] = dict(member.custom)
     ban = app.active_ban(member.user_id, channel.cid)
     status = member.invite_status
-    out.update(
-        user_id=member.user_id,
-        user=user(core, member.user_id),
-        created_at=format_time(member.created_at),
-        updated_at=format_time(member.updated_at),
-        channel_role=member.channel_role,
-        role=member_role(core, channel, member),
-        banned=ban is not None and not ban.shadow,
-        shadow_banned=ban is not None and ban.shadow,
-        notifications_muted=app.active_channel_mute(member.user_id, channel.cid) is not None,
+    out: dict[str, Any] = {
+        **member.custom,
+        "user_id": member.user_id,
+        "user": user(core, member.user_id),
+        "created_at": format_time(member.created_at),
+        "updated_at": format_time(member.updated_at),
+        "channel_role": member.channel_role,
+        "role": member_role(core, channel, member),
+        "banned": ban is not None and not ban.shadow,
+        "shadow_banned": ban is not None and ban.shadow,
+        "notifications_muted": app.active_channel_mute(member.user_id, channel.cid) is not None,
         # models §3 choice: pending/rejected invites show their state, everyone else "member".
-        status={INVITE_PENDING: "pending", INVITE_REJECTED: "rejected"}.get(status or "", "member"),
-    )
+        "status": _MEMBER_STATUS.get(status or "", "member"),
+    }
     if ban is not None and ban.expires is not None:
         out["ban_expires"] = format_time(ban.expires)
     if member.channel_role == MODERATOR_ROLE:
@@ -181,33 +185,35 @@ def render_message(
     Soft-deleted messages read as ``type: "deleted"`` with their content blanked unless
     ``show_deleted`` (§9 Q3); expired pins read as unpinned.
     """
-    now = core.app.clock.peek()
     stripped = message.deleted and not show_deleted
-    out: dict[str, Any] = {} if stripped else dict(message.custom)
-    pinned = message.pinned_now(now)
-    out.update(
-        id=message.id,
-        cid=message.cid,
-        type="deleted" if message.deleted else message.type,
-        text=message.text,
-        html=message.html,
-        user=user(core, message.user_id),
-        attachments=[dict(a) for a in message.attachments],
-        mentioned_users=[user(core, uid) for uid in message.mentioned_user_ids],
-        reply_count=message.reply_count,
-        deleted_reply_count=message.deleted_reply_count,
-        silent=message.silent,
-        shadowed=message.shadowed,
-        pinned=pinned,
-        pinned_at=format_optional(message.pinned_at) if pinned else None,
-        pinned_by=user(core, message.pinned_by_id) if pinned and message.pinned_by_id else None,
-        pin_expires=format_optional(message.pin_expires) if pinned else None,
-        created_at=format_time(message.created_at),
-        updated_at=format_time(message.updated_at),
-    )
-    out.update(reaction_aggregates(core, message, viewer))
-    if stripped:
-        out.update(text="", html="", attachments=[], mentioned_users=[])
+    pinned = message.pinned and message.pinned_now(core.app.clock.peek())
+    # One dict display rather than update() calls: this runs for every message of a query.
+    out: dict[str, Any] = {
+        **({} if stripped else message.custom),
+        "id": message.id,
+        "cid": message.cid,
+        "type": "deleted" if message.deleted else message.type,
+        "text": "" if stripped else message.text,
+        "html": "" if stripped else message.html,
+        "user": user(core, message.user_id),
+        "attachments": [] if stripped else [dict(a) for a in message.attachments],
+        "mentioned_users": [] if stripped else [user(core, uid) for uid in message.mentioned_user_ids],
+        "reply_count": message.reply_count,
+        "deleted_reply_count": message.deleted_reply_count,
+        "silent": message.silent,
+        "shadowed": message.shadowed,
+        "pinned": pinned,
+        "pinned_at": format_optional(message.pinned_at) if pinned else None,
+        "pinned_by": user(core, message.pinned_by_id) if pinned and message.pinned_by_id else None,
+        "pin_expires": format_optional(message.pin_expires) if pinned else None,
+        "created_at": format_time(message.created_at),
+        "updated_at": format_time(message.updated_at),
+    }
+    if message.reactions:
+        out.update(reaction_aggregates(core, message, viewer))
+    else:
+        out["latest_reactions"], out["own_reactions"] = [], []
+        out["reaction_counts"], out["reaction_scores"] = {}, {}
     if message.mml is not None and not stripped:
         out["mml"] = message.mml
     if message.parent_id is not None:
@@ -253,18 +259,18 @@ def render_channel(
     """The ``channel`` object (models §2.1). ``deleted_view`` is the reduced shape of the
     delete response (no custom fields, creator or last_message_at; §2.6)."""
     app = core.app
-    out: dict[str, Any] = {} if deleted_view else dict(channel.custom)
-    out.update(
-        id=channel.id,
-        type=channel.type,
-        cid=channel.cid,
-        created_at=format_time(channel.created_at),
-        updated_at=format_time(channel.updated_at),
-        frozen=channel.frozen,
-        disabled=channel.disabled,
-        member_count=len(channel.members),
-        config=app.channel_types.render_config(channel.type, channel.config_overrides),
-    )
+    out: dict[str, Any] = {
+        **({} if deleted_view else channel.custom),
+        "id": channel.id,
+        "type": channel.type,
+        "cid": channel.cid,
+        "created_at": format_time(channel.created_at),
+        "updated_at": format_time(channel.updated_at),
+        "frozen": channel.frozen,
+        "disabled": channel.disabled,
+        "member_count": len(channel.members),
+        "config": app.channel_types.render_config(channel.type, channel.config_overrides),
+    }
     if channel.created_by_id is not None and not deleted_view:
         out["created_by"] = user(core, channel.created_by_id)
     if channel.last_message_at is not None and not deleted_view:
