@@ -93,6 +93,7 @@ class ChatApp:
             finally:
                 self.users.memo = None
                 self.channel_types.memo = None
+                self.chat.just_published = None
 
     # -- control operations (also served under /_fake/) ------------------------------------------
 

@@ -27,7 +27,7 @@ class _Entry:
 
     def __init__(self, event: Event) -> None:
         self.type = event.get("type")
-        self.raw = jsonio.dumps(event)
+        self.raw = jsonio.dumps_to_keep(event)
         self._decoded: Event | None = None
 
     def event(self) -> Event:

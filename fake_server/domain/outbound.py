@@ -70,7 +70,7 @@ def sign(secret: str, body: bytes) -> str:
 
 
 def encode_event(event: dict[str, Any]) -> bytes:
-    return jsonio.dumps(event)
+    return jsonio.dumps_to_keep(event)
 
 
 class Outbound:

@@ -330,7 +330,7 @@ def _record(
             status=outcome.status,
             at=app.clock.peek(),
             raw_body=incoming.body if "multipart" not in headers.get("content-type", "") else b"",
-            raw_response=outcome.body if isinstance(outcome.body, bytes) else b"",
+            raw_response=jsonio.compact(outcome.body) if isinstance(outcome.body, bytes) else b"",
             platform=_platform(actor, headers) if actor else "server_side",
             user_id=actor.user_id if actor else None,
             error_code=outcome.error_code,

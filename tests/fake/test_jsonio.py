@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import tracemalloc
 
 import pytest
 
 from fake_server import jsonio
+from fake_server.domain.events import EventLog
 
 
 @pytest.mark.parametrize(
@@ -33,3 +35,18 @@ def test_loads_refuses_what_the_fake_could_not_echo(raw: bytes | str) -> None:
 def test_big_integers_survive_a_round_trip() -> None:
     document = {"n": 2**80, "m": -(2**70)}
     assert jsonio.loads(jsonio.dumps(document)) == document
+
+
+def test_stored_events_keep_their_size_not_the_encoder_buffer() -> None:
+    log = EventLog()
+    event = {"type": "message.new", "message": {"text": "x" * 1_000}}
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(200):
+            log.append(event)
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 200 * 2_000  # ~1.1 KB of JSON each; orjson's own buffer would be ~16 KB
+    assert log.list()[-1] == event

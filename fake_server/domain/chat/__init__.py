@@ -31,6 +31,8 @@ class ChatCore:
         self.app = app
         self.store = ChatStore()
         self._per_viewer: dict[tuple[str, str | None], Any] = {}
+        # The message the current request published and its rendering (see messages.render_sent).
+        self.just_published: tuple[Message, dict[str, Any]] | None = None
 
     def per_viewer(self, kind: str, viewer: str | None, build: Callable[[str | None], _T]) -> _T:
         """A value that depends only on the requesting user, built once and kept (query

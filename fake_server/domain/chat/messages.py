@@ -219,14 +219,31 @@ def publish(
             if member.hidden and app.active_channel_mute(member.user_id, channel.cid) is None:
                 member.hidden = False
                 core.channel_event("channel.visible", channel, user=render.user(core, member.user_id))
+    rendered = render.render_message(core, message)
     payload: dict[str, Any] = {
-        "message": render.render_message(core, message),
+        "message": rendered,
         "user": render.user(core, message.user_id),
         "watcher_count": 0,
     }
     if message.parent_id is not None:
         payload["parent_id"] = message.parent_id
     core.channel_event("message.new", channel, **payload)
+    core.just_published = (message, rendered)
+
+
+def render_sent(core: ChatCore, message: Message, viewer: str | None) -> dict[str, Any]:
+    """The rendering of a message this request just sent: the one its ``message.new`` event
+    carried when no viewer could see it differently (no reactions, no quoted message whose
+    own reactions depend on the viewer) — rendering a message twice showed in every send."""
+    published = core.just_published
+    if (
+        published is not None
+        and published[0] is message
+        and not message.reactions
+        and message.quoted_message_id is None
+    ):
+        return published[1]
+    return render.render_message(core, message, viewer=viewer)
 
 
 def _thread_parent(core: ChatCore, channel: Channel, parent_id: str | None, config: dict[str, Any]) -> Message | None:

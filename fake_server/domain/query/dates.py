@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 
+from ..timefmt import format_time
 from .values import as_aware
 
 _TIMESTAMP_RE = re.compile(
@@ -62,4 +63,4 @@ def parse_timestamp(value: object) -> datetime | None:
 
 def format_timestamp(value: datetime) -> str:
     """RFC 3339 in UTC with ``Z`` and exactly six fractional digits (conventions §4.3)."""
-    return as_aware(value).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return format_time(as_aware(value))

@@ -17,7 +17,11 @@ MAX_GET_MANY = 50
 
 
 def _message_response(ctx: RequestContext, message: Message, *, viewer: str | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {"message": render.render_message(core(ctx), message, viewer=viewer)}
+    return _with_metadata(message, render.render_message(core(ctx), message, viewer=viewer))
+
+
+def _with_metadata(message: Message, rendered: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"message": rendered}
     if message.pending and message.pending_metadata:
         out["pending_message_metadata"] = dict(message.pending_metadata)
     return out
@@ -41,7 +45,7 @@ def send_message(ctx: RequestContext) -> dict[str, Any]:
     body = ctx.body()
     options = messages.SendOptions.parse(body)
     message = messages.send(chat, target, body.get("message"), options, client_user=client_user(ctx))
-    return _message_response(ctx, message, viewer=message.user_id)
+    return _with_metadata(message, messages.render_sent(chat, message, message.user_id))
 
 
 @route("GET", "/messages/{message_id}", "GetMessage")
