@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
+from types import TracebackType
 from typing import Any
 
 from fake_server.domain.auth import TokenVerifier
@@ -49,6 +48,7 @@ class ChatApp:
         self.name = name or api_key
         self.clock = clock or Clock()
         self.lock = threading.RLock()
+        self._serving = _Serving(self)
         self.events = EventLog()
         self.requests = RequestLog()
         self.rate_limits = RateLimiter(self.clock)
@@ -82,18 +82,9 @@ class ChatApp:
 
         self.chat = ChatCore(self)
 
-    @contextmanager
-    def serving(self) -> Iterator[None]:
+    def serving(self) -> _Serving:
         """Hold the app for one request: mutations are serialised, per-request memos live."""
-        with self.lock:
-            self.users.memo = {}
-            self.channel_types.memo = {}
-            try:
-                yield
-            finally:
-                self.users.memo = None
-                self.channel_types.memo = None
-                self.chat.just_published = None
+        return self._serving
 
     # -- control operations (also served under /_fake/) ------------------------------------------
 
@@ -142,3 +133,42 @@ class ChatApp:
         if mute is None or not mute.active(self.clock.peek()):
             return None
         return mute
+
+
+class _Serving:
+    """The context of one request on an app (see ``ChatApp.serving``).
+
+    A class rather than a generator-based context manager: it wraps every request. Only the
+    outermost of nested entries (same thread, the lock is re-entrant) sets up and clears the
+    per-request memos; the depth is only touched while the lock is held.
+    """
+
+    __slots__ = ("_app", "_depth")
+
+    def __init__(self, app: ChatApp) -> None:
+        self._app = app
+        self._depth = 0
+
+    def __enter__(self) -> None:
+        app = self._app
+        app.lock.acquire()
+        if self._depth == 0:
+            app.users.memo = {}
+            app.channel_types.memo = {}
+        self._depth += 1
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        app = self._app
+        self._depth -= 1
+        try:
+            if self._depth == 0:
+                app.users.memo = None
+                app.channel_types.memo = None
+                app.chat.just_published = None
+        finally:
+            app.lock.release()

@@ -41,7 +41,7 @@ class EventLog:
 
     def __init__(self, capacity: int = _DEFAULT_CAPACITY) -> None:
         self._entries: deque[_Entry] = deque(maxlen=capacity)
-        self._subscribers: list[Subscriber] = []
+        self._subscribers: tuple[Subscriber, ...] = ()  # replaced, never mutated: no copy per event
         self._lock = threading.Lock()
         self._sequence = 0
 
@@ -50,18 +50,20 @@ class EventLog:
         with self._lock:
             self._sequence += 1
             self._entries.append(entry)
-            subscribers = list(self._subscribers)
+            subscribers = self._subscribers
         for subscriber in subscribers:
             subscriber(event)
 
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
         with self._lock:
-            self._subscribers.append(subscriber)
+            self._subscribers = (*self._subscribers, subscriber)
 
         def unsubscribe() -> None:
             with self._lock:
                 if subscriber in self._subscribers:
-                    self._subscribers.remove(subscriber)
+                    kept = list(self._subscribers)
+                    kept.remove(subscriber)
+                    self._subscribers = tuple(kept)
 
         return unsubscribe
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 
 from fake_server.domain.errors import input_error
 
@@ -13,7 +13,12 @@ NAME = re.compile(r"^[\w-]+$", re.ASCII)
 
 
 def new_id() -> str:
-    return str(uuid.uuid4())
+    """A random (version 4) UUID string; what ``str(uuid.uuid4())`` gives, at half the cost."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    digits = raw.hex()
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
 def require_string(value: object, field: str) -> str:

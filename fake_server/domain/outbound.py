@@ -140,12 +140,15 @@ class Outbound:
     # -- events → webhooks and queues ----------------------------------------------------------
 
     def _on_event(self, event: Event) -> None:
-        if not self.enabled or self._suppressed_here():
+        if not self.enabled:
             return
+        configured = targets_from_settings(self._app.settings)
+        if not configured or self._suppressed_here():
+            return  # the common case first: nothing to deliver to
         event_type = event.get("type")
         if not isinstance(event_type, str) or not in_catalogue(event_type):
             return
-        targets = [t for t in targets_from_settings(self._app.settings) if t.wants(event_type)]
+        targets = [t for t in configured if t.wants(event_type)]
         if not targets:
             return
         body = encode_event(self._app.chat.enrich_webhook_event(event))

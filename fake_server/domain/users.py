@@ -185,7 +185,8 @@ class UserDirectory:
         return dict(self._memoized(user))
 
     def _memoized(self, user: User) -> dict[str, Any]:
-        ban = self._app.active_ban(user.id)
+        bans = self._app.bans
+        ban = self._app.active_ban(user.id) if bans else None
         memo = self.memo
         if memo is None:
             return self._render(user, ban)

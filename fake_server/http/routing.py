@@ -53,6 +53,9 @@ def route(
     return wrap
 
 
+_RECENT_PATHS = 4096
+
+
 def _split(path: str) -> tuple[str, ...]:
     # Doubled or trailing slashes are tolerated (a base URL ending in "/" yields "//route").
     return tuple(segment for segment in path.split("/") if segment)
@@ -79,6 +82,8 @@ class Router:
     def __init__(self, routes: Iterable[Route]) -> None:
         self._root = _Node()
         self.routes: list[Route] = []
+        # Recent answers by (verb, raw path): clients repeat the same few paths.
+        self._recent: dict[tuple[str, str], tuple[Route, dict[str, str]] | None] = {}
         for item in routes:
             self.add(item)
 
@@ -93,6 +98,7 @@ class Router:
                     raise ValueError(f"duplicate route {item.method} {item.path}")
                 node.greedy[item.method] = item
                 self.routes.append(item)
+                self._recent.clear()
                 return
             if segment.startswith("{"):
                 if node.param is None:
@@ -104,8 +110,21 @@ class Router:
             raise ValueError(f"duplicate route {item.method} {item.path}")
         node.routes[item.method] = item
         self.routes.append(item)
+        self._recent.clear()
 
     def match(self, method: str, raw_path: str) -> tuple[Route, dict[str, str]] | None:
+        """The route and its path parameters (a fresh dict each call), or None."""
+        key = (method, raw_path)
+        try:
+            known = self._recent[key]
+        except KeyError:
+            known = self._match(method, raw_path)
+            if len(self._recent) >= _RECENT_PATHS:
+                self._recent.clear()
+            self._recent[key] = known
+        return None if known is None else (known[0], dict(known[1]))
+
+    def _match(self, method: str, raw_path: str) -> tuple[Route, dict[str, str]] | None:
         segments = _split(raw_path)
         found = _walk(self._root, segments, 0, method)
         if found is None:

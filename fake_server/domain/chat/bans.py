@@ -81,7 +81,11 @@ def unban(core: ChatCore, target_id: str, channel: Channel | None, *, created_by
 
 def is_shadow_banned(core: ChatCore, user_id: str, cid: str) -> bool:
     app = core.app
-    return any(ban is not None and ban.shadow for ban in (app.active_ban(user_id), app.active_ban(user_id, cid)))
+    app_ban = app.active_ban(user_id)
+    if app_ban is not None and app_ban.shadow:
+        return True
+    channel_ban = app.active_ban(user_id, cid)
+    return channel_ban is not None and channel_ban.shadow
 
 
 def is_banned(core: ChatCore, user_id: str, cid: str) -> bool:

@@ -204,6 +204,8 @@ def _apply(core: ChatCore, channel: Channel, message: Message, editor_id: str, n
     message.restricted_visibility = new.restricted_visibility
     if new.pin is not None:
         changes["pin"] = _pin(message, new.pin, editor_id, now)
+        if message.pinned:
+            channel.note_pinned(message)
     message.updated_at = now
     if found is not None and found.behavior == automod.FLAG:
         automod.report_flag(app, message.id, found, message.text)

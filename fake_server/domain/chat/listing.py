@@ -177,9 +177,16 @@ def newest_listed(core: ChatCore, channel: Channel, viewer: str | None) -> Messa
 
 
 def pinned_messages(core: ChatCore, channel: Channel, viewer: str | None) -> list[Message]:
+    if not channel.pinned_ids:
+        return []
     now = core.app.clock.peek()
     keep = channel_filter(core, channel, viewer)
-    pinned = [m for m in channel.messages if m.pinned_now(now) and not m.deleted and keep(m)]
+    stored = core.store.messages
+    candidates = [stored.get(message_id) for message_id in channel.pinned_ids]
+    pinned = [
+        m for m in candidates
+        if m is not None and m.cid == channel.cid and m.pinned_now(now) and not m.deleted and keep(m)
+    ]
     pinned.sort(key=lambda m: (m.pinned_at or m.created_at, m.created_at), reverse=True)
     return pinned[:MAX_PINNED]
 

@@ -24,6 +24,14 @@ FROZEN_TEXT = "Sorry, this channel has been frozen by the admin"
 BLOCKED_TEXT = "Automod blocked your message"
 
 
+_OPTION_KEYS = frozenset(
+    {
+        "skip_push", "skip_enrich_url", "keep_channel_hidden", "pending", "is_pending_message",
+        "pending_message_metadata", "force_moderation",
+    }
+)
+
+
 @dataclass(slots=True)
 class SendOptions:
     skip_push: bool = False
@@ -35,6 +43,8 @@ class SendOptions:
 
     @classmethod
     def parse(cls, body: dict[str, Any]) -> SendOptions:
+        if _OPTION_KEYS.isdisjoint(body):
+            return cls()  # the usual send: a message and nothing else
         pending = body.get("pending")
         if pending is None:
             pending = body.get("is_pending_message")  # §9 Q14: alias of ``pending``
@@ -117,6 +127,7 @@ def send(
     if draft.pinned:
         message.pinned, message.pinned_at, message.pinned_by_id = True, draft.pinned_at or now, author.id
         message.pin_expires = draft.pin_expires
+        channel.note_pinned(message)
     pending = options.pending if options.pending is not None else bool(config.get("mark_messages_pending"))
     message.pending = pending
     message.pending_metadata = options.pending_metadata if pending else None

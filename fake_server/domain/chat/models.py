@@ -201,6 +201,13 @@ class Channel:
     uploads: dict[str, Upload] = field(default_factory=dict)
     # Client-side slow mode: when each user last posted.
     last_post_at: dict[str, datetime] = field(default_factory=dict)
+    # Every message of the channel ever pinned (a superset: readers check ``pinned_now``), so
+    # listing pinned messages does not walk the whole history. See ``note_pinned``.
+    pinned_ids: set[str] = field(default_factory=set)
+
+    def note_pinned(self, message: Message) -> None:
+        """Call whenever a message of this channel becomes pinned."""
+        self.pinned_ids.add(message.id)
 
     @property
     def cid(self) -> str:

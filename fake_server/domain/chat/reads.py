@@ -28,12 +28,19 @@ def read_state(channel: Channel, user_id: str, start: datetime) -> ReadState:
 
 def counts_as_unread(core: ChatCore, channel: Channel, message: Message, member: Member) -> bool:
     """Whether ``message`` raises ``member``'s unread count (§7 "Unread counts")."""
-    app = core.app
-    if message.user_id == member.user_id or not member.joined:
-        return False
+    return counts_for_anyone(message) and _counts_for(core, channel, message, member)
+
+
+def counts_for_anyone(message: Message) -> bool:
+    """The part of the unread rule that depends on the message alone."""
     if message.silent or message.pending or message.deleted or message.shadowed:
         return False
-    if message.type in _NEVER_COUNTED or not message.in_channel_list:
+    return message.type not in _NEVER_COUNTED and message.in_channel_list
+
+
+def _counts_for(core: ChatCore, channel: Channel, message: Message, member: Member) -> bool:
+    app = core.app
+    if message.user_id == member.user_id or not member.joined:
         return False
     if not message.visible_to(member.user_id):
         return False
@@ -79,7 +86,7 @@ def on_new_message(
     core: ChatCore, channel: Channel, message: Message, config: dict[str, Any] | None = None
 ) -> None:
     """Unread increments for other members and the author's own read state (§7)."""
-    counting = read_events_on(core, channel, config)
+    counting = read_events_on(core, channel, config) and counts_for_anyone(message)
     for member in channel.members.values():
         if member.user_id == message.user_id:
             read = read_state(channel, member.user_id, member.created_at)
@@ -88,7 +95,7 @@ def on_new_message(
                 read.unread_messages = 0
                 read.last_read_message_id = message.id
                 read.first_unread_message_id = None
-        elif counting and counts_as_unread(core, channel, message, member):
+        elif counting and _counts_for(core, channel, message, member):
             read_state(channel, member.user_id, member.created_at).unread_messages += 1
 
 

@@ -196,8 +196,12 @@ def render_message(
         "text": "" if stripped else message.text,
         "html": "" if stripped else message.html,
         "user": user(core, message.user_id),
-        "attachments": [] if stripped else [dict(a) for a in message.attachments],
-        "mentioned_users": [] if stripped else [user(core, uid) for uid in message.mentioned_user_ids],
+        "attachments": [dict(a) for a in message.attachments] if message.attachments and not stripped else [],
+        "mentioned_users": (
+            [user(core, uid) for uid in message.mentioned_user_ids]
+            if message.mentioned_user_ids and not stripped
+            else []
+        ),
         "reply_count": message.reply_count,
         "deleted_reply_count": message.deleted_reply_count,
         "silent": message.silent,

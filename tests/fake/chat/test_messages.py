@@ -207,6 +207,21 @@ def test_message_history_paging_and_errors(client: Any, channel: Any) -> None:
         client.query_message_history({"message_id": {"$q": "x"}})
 
 
+def test_pinned_messages_newest_pin_first_without_deleted_or_truncated(client: Any, channel: Any) -> None:
+    channel.send_message({"id": "old", "text": "old", "pinned": True}, "ann")
+    channel.send_message({"id": "plain", "text": "plain"}, "ann")
+    channel.send_message({"id": "gone", "text": "gone", "pinned": True}, "ann")
+    client.pin_message("plain", "bob")
+    assert [m["id"] for m in channel.query()["pinned_messages"]] == ["plain", "gone", "old"]
+    client.delete_message("gone")
+    client.unpin_message("old", "bob")
+    assert [m["id"] for m in channel.query()["pinned_messages"]] == ["plain"]
+    channel.truncate()
+    assert channel.query()["pinned_messages"] == []
+    channel.send_message({"id": "new", "text": "after", "pinned": True}, "ann")
+    assert [m["id"] for m in channel.query()["pinned_messages"]] == ["new"]
+
+
 def test_partial_update_and_pins(client: Any, channel: Any, chat_app: ChatApp) -> None:
     channel.send_message({"id": "p1", "text": "pin me", "details": {"a": 1, "b": 2}}, "ann")
     updated = client.update_message_partial("p1", {"set": {"details.a": 9, "text": "pinned"}, "unset": ["details.b"]}, "bob")
