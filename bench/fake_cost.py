@@ -1,9 +1,14 @@
 """What a stateful call into the fake costs, relative to a canned reply, and how queries scale.
 
 Measured in one run, interleaved round by round, medians of the rounds:
-  * ``send_message`` and ``query_channels`` through the in-process transports (sync and async)
-    and over loopback (uvicorn on 127.0.0.1), each relative to the same SDK call answered by an
-    ``httpx.MockTransport`` that returns a canned copy of the fake's own reply;
+  * ``send_message`` and ``query_channels`` through the in-process transports (sync and async),
+    each relative to the same SDK call answered by an ``httpx.MockTransport`` that returns a
+    canned copy of the fake's own reply;
+  * the same calls over loopback, two ways: to ``stream-chat-fake`` running as its own process
+    (offline development, other processes and languages) and to the fake served from a thread of
+    the calling process (the ``stream_chat_fake_server`` fixture). Each loopback figure comes with
+    its floor: the same setup serving an ASGI app that answers the canned reply at once, i.e.
+    what loopback HTTP alone costs there;
   * ``query_channels`` with a member filter in an app with 100 channels and in one with 100,000.
 
 Targets (issue 3): in-process <= 2x, loopback <= 5x, member-filtered query_channels as fast with
@@ -18,11 +23,18 @@ import argparse
 import asyncio
 import json
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fake_server import AsyncFakeTransport, FakeStream, FakeTransport, create_app
 from fake_server.live import LiveServer
@@ -30,26 +42,65 @@ from stream_chat import StreamChat, StreamChatAsync
 
 KEY, SECRET = "bench-key", "bench-secret"
 BASE = "http://fake.bench"
+MESSAGE = {"text": "hello from the benchmark"}
+MEMBER_FILTER = {"members": {"$in": ["me"]}}
+
+# A uvicorn process serving one canned reply (status, headers, body read from a JSON file).
+_FLOOR_SERVER = """
+import json, sys, uvicorn
+status, headers, body = json.load(open(sys.argv[1]))
+headers = [(k.encode(), v.encode()) for k, v in headers]
+body = body.encode()
+
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    while (await receive()).get("more_body"):
+        pass
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+print("ready", flush=True)
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", lifespan="off")
+"""
 
 
-def canned(reply: httpx.Response) -> tuple[Callable[[httpx.Request], httpx.Response], Callable[[httpx.Request], Awaitable[httpx.Response]]]:
-    """Mock handlers that answer every request with a copy of ``reply``."""
-    status, headers, content = reply.status_code, list(reply.headers.raw), reply.content
+class Canned:
+    """A recorded reply of the fake, served as is by mock transports and floor servers."""
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def __init__(self, reply: httpx.Response) -> None:
+        self.status = reply.status_code
+        self.headers = [(k.decode(), v.decode()) for k, v in reply.headers.raw if k.lower() != b"content-length"]
+        self.content = reply.content
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
         request.read()
-        return httpx.Response(status, headers=headers, content=content)
+        return httpx.Response(self.status, headers=self.headers, content=self.content)
 
-    async def async_handler(request: httpx.Request) -> httpx.Response:
+    async def async_handler(self, request: httpx.Request) -> httpx.Response:
         await request.aread()
-        return httpx.Response(status, headers=headers, content=content)
+        return httpx.Response(self.status, headers=self.headers, content=self.content)
 
-    return handler, async_handler
+    def asgi_app(self) -> Callable[..., Awaitable[None]]:
+        """An ASGI app answering every request with this reply (a plain coroutine function, so
+        uvicorn recognises the ASGI 3 interface)."""
+        headers = [(k.encode(), v.encode()) for k, v in self.headers]
+        status, content = self.status, self.content
+
+        async def app(scope: dict[str, Any], receive: Callable[[], Awaitable[Any]], send: Callable[[Any], Awaitable[None]]) -> None:
+            if scope["type"] != "http":
+                return
+            while (await receive()).get("more_body"):
+                pass
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": content})
+
+        return app
 
 
 def seed(chat: StreamChat, channels: int, *, member_of: int = 10, messages: int = 0) -> None:
     """``channels`` two-member channels; user "me" is a member of ``member_of`` of them, and
-    each of those holds ``messages`` messages."""
+    each of those holds ``messages`` messages; plus the "sink" channel sends go to."""
     pool = [f"u{i}" for i in range(199)]
     chat.upsert_users([{"id": "me"}, *({"id": u} for u in pool[:99])])
     chat.upsert_users([{"id": u} for u in pool[99:]])  # at most 100 users per call
@@ -59,6 +110,37 @@ def seed(chat: StreamChat, channels: int, *, member_of: int = 10, messages: int 
         channel.create(members[0])
         for n in range(messages if i < member_of else 0):
             channel.send_message({"text": f"message {n} in c{i}"}, members[n % 2])
+    # Sends go to a channel outside the query's result, so every query answers the same state.
+    chat.channel("messaging", "sink", {"members": ["u1", "u2"]}).create("u1")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@contextmanager
+def process(*args: str) -> Iterator[subprocess.Popen[str]]:
+    child = subprocess.Popen([sys.executable, *args], stdout=subprocess.PIPE, text=True)
+    try:
+        yield child
+    finally:
+        child.terminate()
+        child.wait(timeout=10)
+
+
+def wait_until_serving(base_url: str) -> None:
+    for _ in range(200):
+        try:
+            httpx.get(base_url)
+            return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing serves {base_url}")
 
 
 def timed(call: Callable[[], Any], calls: int) -> float:
@@ -75,6 +157,17 @@ async def atimed(call: Callable[[], Awaitable[Any]], calls: int) -> float:
     return (time.perf_counter() - started) / calls * 1e6
 
 
+def report(label: str, table: dict[str, dict[str, list[float]]]) -> None:
+    for workload, modes in table.items():
+        base = statistics.median(modes["canned"])
+        cells = [f"canned {base:7.1f}"]
+        for mode, samples in modes.items():
+            if mode != "canned":
+                value = statistics.median(samples)
+                cells.append(f"{mode} {value:7.1f} ({value / base:.2f}x)")
+        print(f"  {label:5} {workload:15} " + "   ".join(cells))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=9)
@@ -87,88 +180,102 @@ def main() -> None:
         app.rate_limits.enforce = False  # the benchmark makes far more calls than a minute allows
     inproc = StreamChat(KEY, SECRET, base_url=BASE, transport=FakeTransport(fake))
     seed(inproc, 20, messages=5)
-    # Sends go to a channel outside the query's result, so every query answers the same state.
-    channel = inproc.channel("messaging", "sink", {"members": ["u1", "u2"]})
-    channel.create("u1")
-    message = {"text": "hello from the benchmark"}
-    member_filter = {"members": {"$in": ["me"]}}
-
-    send_reply = inproc._http.post(  # a real reply of the fake, to serve canned
-        f"{BASE}/channels/messaging/sink/message",
-        params={"api_key": KEY},
-        headers={"Authorization": inproc.auth_token, "stream-auth-type": "jwt"},
-        content=json.dumps({"message": {**message, "user": {"id": "me"}}}),
-    )
-    query_reply = inproc._http.post(
-        f"{BASE}/channels",
-        params={"api_key": KEY},
-        headers={"Authorization": inproc.auth_token, "stream-auth-type": "jwt"},
-        content=json.dumps({"filter_conditions": member_filter, "sort": [], "state": True}),
-    )
-    send_mock, send_amock = canned(send_reply)
-    query_mock, query_amock = canned(query_reply)
-    mock_send = StreamChat(KEY, SECRET, base_url=BASE, transport=httpx.MockTransport(send_mock))
-    mock_query = StreamChat(KEY, SECRET, base_url=BASE, transport=httpx.MockTransport(query_mock))
-
-    server = LiveServer(fake).start()
-    loopback = StreamChat(KEY, SECRET, base_url=server.base_url)
-
-    workloads: dict[str, dict[str, Callable[[], Any]]] = {
-        "send_message": {
-            "canned": lambda: mock_send.channel("messaging", "sink").send_message(message, "me"),
-            "in-process": lambda: channel.send_message(message, "me"),
-            "loopback": lambda: loopback.channel("messaging", "sink").send_message(message, "me"),
-        },
-        "query_channels": {
-            "canned": lambda: mock_query.query_channels(member_filter),
-            "in-process": lambda: inproc.query_channels(member_filter),
-            "loopback": lambda: loopback.query_channels(member_filter),
-        },
+    auth = {"Authorization": inproc.auth_token, "stream-auth-type": "jwt"}
+    replies = {  # real replies of the fake, to serve canned
+        "send_message": Canned(inproc._http.post(
+            f"{BASE}/channels/messaging/sink/message", params={"api_key": KEY}, headers=auth,
+            content=json.dumps({"message": {**MESSAGE, "user": {"id": "me"}}}),
+        )),
+        "query_channels": Canned(inproc._http.post(
+            f"{BASE}/channels", params={"api_key": KEY}, headers=auth,
+            content=json.dumps({"filter_conditions": MEMBER_FILTER, "sort": [], "state": True}),
+        )),
     }
-    results: dict[str, dict[str, list[float]]] = {w: {m: [] for m in modes} for w, modes in workloads.items()}
-    for _ in range(args.rounds):
-        for workload, modes in workloads.items():
-            for mode, call in modes.items():
-                results[workload][mode].append(timed(call, args.calls))
+
+    def call(chat: StreamChat, workload: str) -> Callable[[], Any]:
+        if workload == "send_message":
+            return lambda: chat.channel("messaging", "sink").send_message(MESSAGE, "me")
+        return lambda: chat.query_channels(MEMBER_FILTER)
+
+    with tempfile.TemporaryDirectory() as scratch, process("-m", "fake_server", "--port", "0", "--api-key", KEY, "--api-secret", SECRET) as cli:
+        banner = cli.stdout.readline() if cli.stdout else ""
+        cli_url = banner.split(" at ", 1)[1].strip()
+        wait_until_serving(cli_url)
+        httpx.post(f"{cli_url}/_fake/apps/{KEY}/rate_limits", json={"enforce": False})
+        cli_chat = StreamChat(KEY, SECRET, base_url=cli_url)
+        seed(cli_chat, 20, messages=5)
+        thread_server = LiveServer(fake).start()
+        thread_chat = StreamChat(KEY, SECRET, base_url=thread_server.base_url)
+
+        floors: dict[str, dict[str, StreamChat]] = {}
+        floor_servers: list[LiveServer] = []
+        with ExitStack() as stack:
+            for workload, canned in replies.items():
+                reply_file = Path(scratch) / f"{workload}.json"
+                reply_file.write_text(json.dumps([canned.status, canned.headers, canned.content.decode()]))
+                port = free_port()
+                stack.enter_context(process("-c", _FLOOR_SERVER, str(reply_file), str(port)))
+                wait_until_serving(f"http://127.0.0.1:{port}")
+                floor_thread = LiveServer(canned.asgi_app()).start()
+                floor_servers.append(floor_thread)
+                floors[workload] = {
+                    "process": StreamChat(KEY, SECRET, base_url=f"http://127.0.0.1:{port}"),
+                    "thread": StreamChat(KEY, SECRET, base_url=floor_thread.base_url),
+                }
+
+            workloads: dict[str, dict[str, Callable[[], Any]]] = {}
+            for workload, canned in replies.items():
+                mock = StreamChat(KEY, SECRET, base_url=BASE, transport=httpx.MockTransport(canned.handler))
+                workloads[workload] = {
+                    "canned": call(mock, workload),
+                    "in-process": call(inproc, workload),
+                    "loopback process": call(cli_chat, workload),
+                    "floor": call(floors[workload]["process"], workload),
+                    "loopback thread": call(thread_chat, workload),
+                    "floor ": call(floors[workload]["thread"], workload),
+                }
+            results: dict[str, dict[str, list[float]]] = {w: {m: [] for m in modes} for w, modes in workloads.items()}
+            for _ in range(args.rounds):
+                for workload, modes in workloads.items():
+                    for mode, run in modes.items():
+                        results[workload][mode].append(timed(run, args.calls))
+            for floor_server in floor_servers:
+                floor_server.stop()
+        thread_server.stop()
 
     async def async_rounds() -> dict[str, dict[str, list[float]]]:
         async with (
             StreamChatAsync(KEY, SECRET, base_url=BASE, transport=AsyncFakeTransport(fake)) as achat,
-            StreamChatAsync(KEY, SECRET, base_url=BASE, transport=httpx.MockTransport(send_amock)) as amock_send,
-            StreamChatAsync(KEY, SECRET, base_url=BASE, transport=httpx.MockTransport(query_amock)) as amock_query,
+            StreamChatAsync(KEY, SECRET, base_url=BASE, transport=httpx.MockTransport(replies["send_message"].async_handler)) as amock_send,
+            StreamChatAsync(KEY, SECRET, base_url=BASE, transport=httpx.MockTransport(replies["query_channels"].async_handler)) as amock_query,
         ):
             achannel = achat.channel("messaging", "sink")
             amock_channel = amock_send.channel("messaging", "sink")
             modes: dict[str, dict[str, Callable[[], Awaitable[Any]]]] = {
                 "send_message": {
-                    "canned": lambda: amock_channel.send_message(message, "me"),
-                    "in-process": lambda: achannel.send_message(message, "me"),
+                    "canned": lambda: amock_channel.send_message(MESSAGE, "me"),
+                    "in-process": lambda: achannel.send_message(MESSAGE, "me"),
                 },
                 "query_channels": {
-                    "canned": lambda: amock_query.query_channels(member_filter),
-                    "in-process": lambda: achat.query_channels(member_filter),
+                    "canned": lambda: amock_query.query_channels(MEMBER_FILTER),
+                    "in-process": lambda: achat.query_channels(MEMBER_FILTER),
                 },
             }
             out: dict[str, dict[str, list[float]]] = {w: {m: [] for m in ms} for w, ms in modes.items()}
             for _ in range(args.rounds):
                 for workload, calls in modes.items():
-                    for mode, call in calls.items():
-                        out[workload][mode].append(await atimed(call, args.calls))
+                    for mode, run in calls.items():
+                        out[workload][mode].append(await atimed(run, args.calls))
             return out
 
     async_results = asyncio.run(async_rounds())
-    server.stop()
 
     print(f"{args.rounds} rounds x {args.calls} calls, interleaved; medians (us per call)")
-    for label, table in (("sync", results), ("async", async_results)):
-        for workload, modes in table.items():
-            base = statistics.median(modes["canned"])
-            cells = [f"canned {base:7.1f}"]
-            for mode, samples in modes.items():
-                if mode != "canned":
-                    value = statistics.median(samples)
-                    cells.append(f"{mode} {value:7.1f} ({value / base:.2f}x)")
-            print(f"  {label:5} {workload:15} " + "   ".join(cells))
+    print("  loopback process = stream-chat-fake in its own process; loopback thread = served from a thread of")
+    print("  this process (the stream_chat_fake_server fixture); the floor after each = the same setup serving")
+    print("  the canned reply from a bare ASGI app, i.e. what loopback HTTP alone costs there")
+    report("sync", results)
+    report("async", async_results)
 
     small = StreamChat("small-key", SECRET, base_url=BASE, transport=FakeTransport(fake))
     big = StreamChat("big-key", SECRET, base_url=BASE, transport=FakeTransport(fake))
@@ -178,8 +285,8 @@ def main() -> None:
     print(f"  seeded {args.big} channels in {time.perf_counter() - started:.1f}s")
     scale: dict[str, list[float]] = {"100": [], str(args.big): []}
     for _ in range(args.rounds):
-        scale["100"].append(timed(lambda: small.query_channels(member_filter), args.calls))
-        scale[str(args.big)].append(timed(lambda: big.query_channels(member_filter), args.calls))
+        scale["100"].append(timed(lambda: small.query_channels(MEMBER_FILTER), args.calls))
+        scale[str(args.big)].append(timed(lambda: big.query_channels(MEMBER_FILTER), args.calls))
     small_cost = statistics.median(scale["100"])
     big_cost = statistics.median(scale[str(args.big)])
     print(

@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
             for _ in range(args.passes):
                 cassette.rewind()
                 total += timed(go, 1)
-            return total / args.passes / len(bodies)
+            return total / int(args.passes) / len(bodies)
 
         def load(size: int = size) -> float:
             return timed(lambda: StreamCassette.load(paths[size], "none"), 1) / size

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     import httpx
 
     from fake_server import ChatApp, FakeStream
+    from fake_server.domain.outbound import Outbound
+    from fake_server.domain.outbound_model import Delivery
     from fake_server.domain.requestlog import RequestRecord
     from fake_server.live import LiveServer
 
@@ -30,7 +32,6 @@ IN_PROCESS_BASE_URL = "http://stream-chat-fake.test"
 _EventList = list[dict[str, Any]]
 _Strings = list[str]
 
-_MISSING: Any = object()
 
 
 def new_credentials(prefix: str = "test") -> tuple[str, str]:
@@ -390,38 +391,21 @@ class StreamChatFake(ClientPool):
         self.app.faults.clear()
 
     @property
-    def webhooks(self) -> Any:
-        """The app's outbound deliverer (webhooks, SQS/SNS queues): ``ChatApp.outbound``.
+    def webhooks(self) -> Outbound:
+        """The app's outbound deliverer (webhooks, SQS/SNS queues, hooks): ``ChatApp.outbound``."""
+        return self.app.outbound
 
-        Older fakes without one raise ``NotImplementedError``; ``ChatApp.webhooks`` is accepted
-        too, for deliverers that use that name.
-        """
-        deliverer = getattr(self.app, "outbound", None) or getattr(self.app, "webhooks", None)
-        if deliverer is None:
-            raise NotImplementedError(
-                "this fake_server has no webhook deliverer (ChatApp.outbound / ChatApp.webhooks); "
-                "webhook deliveries become available here as soon as it does"
-            )
-        return deliverer
-
-    def webhook_deliveries(self, *, event_type: str | None = None, wait: float | None = 10.0) -> list[Any]:
+    def webhook_deliveries(self, *, event_type: Any = None, wait: float | None = 10.0) -> list[Delivery]:
         """Webhook deliveries so far, oldest first, after waiting for queued ones to finish.
 
         Deliveries run on a background worker of the fake; ``wait`` bounds how long to wait
-        for them (``0``: don't). Filter with ``event_type`` (e.g. ``"message.new"``).
+        for them (``0``: don't). Filter with ``event_type``: a type (``"message.new"``), a
+        glob (``"message.*"``), a regex, a set of types or a predicate.
         """
-        deliverer = self.webhooks
-        flush = getattr(deliverer, "flush", None)
-        if wait and callable(flush):
-            flush(wait)
-        deliveries = getattr(deliverer, "deliveries", _MISSING)
-        if deliveries is _MISSING:
-            found = list(deliverer)
-        else:
-            found = list(deliveries() if callable(deliveries) else deliveries)
-        if event_type is not None:
-            found = [d for d in found if _matches(getattr(d, "event_type", None), event_type)]
-        return found
+        outbound = self.app.outbound
+        if wait:
+            outbound.flush(wait)
+        return [d for d in outbound.deliveries() if _matches(d.event_type, event_type)]
 
     # -- seeding -------------------------------------------------------------------------------
 

@@ -157,17 +157,25 @@ def test_webhook_deliveries(stream_chat_fake: StreamChatFake) -> None:
     assert len(posted) == 1 and b'"bob"' in posted[0][1]
 
 
-def test_webhook_accessor_without_a_deliverer(stream_chat_fake: StreamChatFake, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(stream_chat_fake.app, "outbound", None, raising=False)
-    with pytest.raises(NotImplementedError, match="no webhook deliverer"):
-        stream_chat_fake.webhook_deliveries()
+def test_webhook_deliveries_filters(stream_chat_fake: StreamChatFake) -> None:
+    from fake_server.domain.outbound_model import SendResult
 
-    class Deliverer:
-        def __init__(self) -> None:
-            self.deliveries = [{"type": "message.new"}]
+    class Receiver:
+        def post(self, url: str, body: bytes, headers: dict[str, str], timeout: float) -> SendResult:
+            return SendResult(status=200)
 
-    monkeypatch.setattr(stream_chat_fake.app, "webhooks", Deliverer(), raising=False)
-    assert stream_chat_fake.webhook_deliveries(wait=0) == [{"type": "message.new"}]
+    stream_chat_fake.webhooks.set_sender(Receiver())
+    stream_chat_fake.app.settings["webhook_url"] = "https://hooks.example.test/stream"
+    stream_chat_fake.client.upsert_user({"id": "bob"})
+    channel = stream_chat_fake.client.channel("messaging", "hooks", {"members": ["bob"]})
+    channel.create("bob")
+    channel.send_message({"text": "hi"}, "bob")
+    types = ["user.updated", "channel.created", "member.added", "message.new"]
+    assert [d.event_type for d in stream_chat_fake.webhook_deliveries()] == types
+    assert [d.event_type for d in stream_chat_fake.webhook_deliveries(event_type="message.new")] == ["message.new"]
+    assert [d.event_type for d in stream_chat_fake.webhook_deliveries(event_type="*.*ed")] == types[:3]
+    assert len(stream_chat_fake.webhook_deliveries(event_type={"message.new", "user.updated"})) == 2
+    assert stream_chat_fake.webhook_deliveries(event_type=lambda t: t.startswith("channel."))[0].event_type == "channel.created"
 
 
 @pytest.mark.asyncio
