@@ -45,33 +45,24 @@ BASE = "http://fake.bench"
 MESSAGE = {"text": "hello from the benchmark"}
 MEMBER_FILTER = {"members": {"$in": ["me"]}}
 
-# A uvicorn process serving one canned reply (status, headers, body read from a JSON file).
-_FLOOR_SERVER = """
-import json, sys, uvicorn
-status, headers, body = json.load(open(sys.argv[1]))
-headers = [(k.encode(), v.encode()) for k, v in headers]
-body = body.encode()
-
-async def app(scope, receive, send):
-    if scope["type"] != "http":
-        return
-    while (await receive()).get("more_body"):
-        pass
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
-
-print("ready", flush=True)
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", lifespan="off")
-"""
-
-
 class Canned:
     """A recorded reply of the fake, served as is by mock transports and floor servers."""
 
-    def __init__(self, reply: httpx.Response) -> None:
-        self.status = reply.status_code
-        self.headers = [(k.decode(), v.decode()) for k, v in reply.headers.raw if k.lower() != b"content-length"]
-        self.content = reply.content
+    def __init__(self, status: int, headers: list[tuple[str, str]], content: bytes) -> None:
+        self.status, self.headers, self.content = status, headers, content
+
+    @classmethod
+    def of(cls, reply: httpx.Response) -> Canned:
+        headers = [(k.decode(), v.decode()) for k, v in reply.headers.raw if k.lower() != b"content-length"]
+        return cls(reply.status_code, headers, reply.content)
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps([self.status, self.headers, self.content.decode()]))
+
+    @classmethod
+    def load(cls, path: Path) -> Canned:
+        status, headers, content = json.loads(path.read_text())
+        return cls(status, [(k, v) for k, v in headers], content.encode())
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         request.read()
@@ -173,7 +164,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--big", type=int, default=100_000)
+    parser.add_argument("--serve-canned", type=Path, help=argparse.SUPPRESS)  # a floor server process
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve_canned is not None:
+        import uvicorn
+
+        uvicorn.run(Canned.load(args.serve_canned).asgi_app(), host="127.0.0.1", port=args.port, log_level="warning", lifespan="off")
+        return
 
     fake: FakeStream = create_app(KEY, SECRET, apps=[("small-key", SECRET), ("big-key", SECRET)])
     for app in fake.registry:
@@ -182,11 +180,11 @@ def main() -> None:
     seed(inproc, 20, messages=5)
     auth = {"Authorization": inproc.auth_token, "stream-auth-type": "jwt"}
     replies = {  # real replies of the fake, to serve canned
-        "send_message": Canned(inproc._http.post(
+        "send_message": Canned.of(inproc._http.post(
             f"{BASE}/channels/messaging/sink/message", params={"api_key": KEY}, headers=auth,
             content=json.dumps({"message": {**MESSAGE, "user": {"id": "me"}}}),
         )),
-        "query_channels": Canned(inproc._http.post(
+        "query_channels": Canned.of(inproc._http.post(
             f"{BASE}/channels", params={"api_key": KEY}, headers=auth,
             content=json.dumps({"filter_conditions": MEMBER_FILTER, "sort": [], "state": True}),
         )),
@@ -212,9 +210,9 @@ def main() -> None:
         with ExitStack() as stack:
             for workload, canned in replies.items():
                 reply_file = Path(scratch) / f"{workload}.json"
-                reply_file.write_text(json.dumps([canned.status, canned.headers, canned.content.decode()]))
+                canned.save(reply_file)
                 port = free_port()
-                stack.enter_context(process("-c", _FLOOR_SERVER, str(reply_file), str(port)))
+                stack.enter_context(process(__file__, "--serve-canned", str(reply_file), "--port", str(port)))
                 wait_until_serving(f"http://127.0.0.1:{port}")
                 floor_thread = LiveServer(canned.asgi_app()).start()
                 floor_servers.append(floor_thread)
