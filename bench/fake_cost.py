@@ -1,6 +1,7 @@
 """What a stateful call into the fake costs, relative to a canned reply, and how queries scale.
 
-Measured in one run, interleaved round by round, medians of the rounds:
+Measured in one run, interleaved round by round (a full garbage collection before each block of
+calls), medians of the rounds and of the per-round ratios:
   * ``send_message`` and ``query_channels`` through the in-process transports (sync and async),
     each relative to the same SDK call answered by an ``httpx.MockTransport`` that returns a
     canned copy of the fake's own reply;
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import statistics
 import subprocess
@@ -135,6 +137,9 @@ def wait_until_serving(base_url: str) -> None:
 
 
 def timed(call: Callable[[], Any], calls: int) -> float:
+    # Each block starts without garbage left by the previous one: a full collection owed to
+    # another mode's allocations would otherwise land in whichever block comes next.
+    gc.collect()
     started = time.perf_counter()
     for _ in range(calls):
         call()
@@ -142,6 +147,7 @@ def timed(call: Callable[[], Any], calls: int) -> float:
 
 
 async def atimed(call: Callable[[], Awaitable[Any]], calls: int) -> float:
+    gc.collect()
     started = time.perf_counter()
     for _ in range(calls):
         await call()
@@ -149,13 +155,15 @@ async def atimed(call: Callable[[], Awaitable[Any]], calls: int) -> float:
 
 
 def report(label: str, table: dict[str, dict[str, list[float]]]) -> None:
+    """Median time per mode, and the median of the per-round ratios to the canned call (each
+    round's modes ran back to back, so a ratio within a round cancels slower drifts)."""
     for workload, modes in table.items():
-        base = statistics.median(modes["canned"])
-        cells = [f"canned {base:7.1f}"]
+        canned = modes["canned"]
+        cells = [f"canned {statistics.median(canned):7.1f}"]
         for mode, samples in modes.items():
             if mode != "canned":
-                value = statistics.median(samples)
-                cells.append(f"{mode} {value:7.1f} ({value / base:.2f}x)")
+                ratio = statistics.median(value / base for value, base in zip(samples, canned, strict=True))
+                cells.append(f"{mode} {statistics.median(samples):7.1f} ({ratio:.2f}x)")
         print(f"  {label:5} {workload:15} " + "   ".join(cells))
 
 

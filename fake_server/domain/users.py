@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from fake_server.domain.errors import input_error, not_found
@@ -80,6 +81,10 @@ class Tombstone:
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime
+
+
+# The fields a write path may change without bumping ``updated_at`` (see ``UserDirectory.render``).
+_RENDER_STAMP = attrgetter("updated_at", "deactivated_at", "deleted_at", "last_active", "revoke_tokens_issued_before")
 
 
 class UserDirectory:
@@ -185,21 +190,21 @@ class UserDirectory:
         return dict(self._memoized(user))
 
     def _memoized(self, user: User) -> dict[str, Any]:
-        bans = self._app.bans
-        ban = self._app.active_ban(user.id) if bans else None
+        app = self._app
+        ban = app.active_ban(user.id) if app.bans else None
         memo = self.memo
         if memo is None:
             return self._render(user, ban)
-        key = (
-            user.updated_at, user.deactivated_at, user.deleted_at, user.last_active,
-            user.revoke_tokens_issued_before,
-            None if ban is None else (ban.shadow, ban.expires),
-        )
+        key = (_RENDER_STAMP(user), None if ban is None else (ban.shadow, ban.expires))
         hit = memo.get(user.id)
         if hit is None or hit[0] is not user or hit[1] != key:
             hit = (user, key, self._render(user, ban))
             memo[user.id] = hit
         return hit[2]
+
+    def embed(self, user: User) -> dict[str, Any]:
+        """``render`` for embedding (see ``embed_id``): shared within a request, never modify it."""
+        return self._memoized(user)
 
     def embed_id(self, user_id: str) -> dict[str, Any]:
         """Like ``render_id``, for embedding in a response or event that is encoded as is:
@@ -211,20 +216,20 @@ class UserDirectory:
         return self.render_id(user_id)
 
     def _render(self, user: User, ban: BanRecord | None) -> dict[str, Any]:
-        out: dict[str, Any] = dict(user.custom)
-        out.update(
-            id=user.id,
-            role=user.role,
-            language=user.language,
-            teams=list(user.teams),
-            created_at=format_time(user.created_at),
-            updated_at=format_time(user.updated_at),
-            banned=ban is not None and not ban.shadow,
-            online=False,
-            shadow_banned=ban is not None and ban.shadow,
-            invisible=user.invisible,
-            blocked_user_ids=list(user.blocked_user_ids),
-        )
+        out: dict[str, Any] = {
+            **user.custom,
+            "id": user.id,
+            "role": user.role,
+            "language": user.language,
+            "teams": list(user.teams),
+            "created_at": format_time(user.created_at),
+            "updated_at": format_time(user.updated_at),
+            "banned": ban is not None and not ban.shadow,
+            "online": False,
+            "shadow_banned": ban is not None and ban.shadow,
+            "invisible": user.invisible,
+            "blocked_user_ids": list(user.blocked_user_ids),
+        }
         if ban is not None and ban.expires is not None and not ban.shadow:
             out["ban_expires"] = format_time(ban.expires)
         if user.teams_role:
