@@ -154,11 +154,16 @@ class ChannelTypeRegistry:
         The result holds the feature flags, ``name`` and ``commands`` (a list of names), plus
         ``blocklist``/``blocklist_behavior``/``blocklists`` when configured.
         """
+        return dict(self.effective_shared(name, overrides))
+
+    def effective_shared(self, name: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+        """``effective`` for readers: during a request the channels of one type share one
+        dict, which callers must not modify."""
         if not overrides and self.memo is not None:
             cached = self.memo.get(("effective", name))
             if cached is None:
                 cached = self.memo[("effective", name)] = self._effective(name, None)
-            return dict(cached)
+            return cached
         return self._effective(name, overrides)
 
     def _effective(self, name: str, overrides: dict[str, Any] | None) -> dict[str, Any]:

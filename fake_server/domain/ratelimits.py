@@ -35,7 +35,7 @@ DEFAULT_LIMITS: dict[str, int] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RateLimitState:
     limit: int
     remaining: int

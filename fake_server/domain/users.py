@@ -144,8 +144,10 @@ class UserDirectory:
         The live service creates unknown authors/creators given as objects (role ``user``);
         extra keys of the object are applied as the new user's data only on creation.
         """
-        user_id = check_user_id(user_object.get("id"), f"{field}.id")
-        existing = self.by_id.get(user_id)
+        raw_id = user_object.get("id")
+        # A stored user's id was validated when it was created.
+        existing = self.by_id.get(raw_id) if isinstance(raw_id, str) else None
+        user_id = existing.id if existing is not None else check_user_id(raw_id, f"{field}.id")
         if existing is not None:
             if existing.deleted_at is not None:
                 raise input_error(f"user {user_id} was deleted", **{field: "deleted"})

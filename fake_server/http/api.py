@@ -185,7 +185,18 @@ class StreamAPI:
 
 
 def parse_query(raw: bytes) -> dict[str, str]:
-    return dict(parse_qsl(raw.decode("latin-1"), keep_blank_values=True)) if raw else {}
+    if not raw:
+        return {}
+    text = raw.decode("latin-1")
+    if "%" in text or "+" in text:
+        return dict(parse_qsl(text, keep_blank_values=True))
+    # Nothing to unescape (the usual ``api_key=...``): split directly, as parse_qsl would.
+    found: dict[str, str] = {}
+    for pair in text.split("&"):
+        if pair:
+            name, _, value = pair.partition("=")
+            found[name] = value
+    return found
 
 
 def _calls_out(app: ChatApp) -> bool:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 import jwt
@@ -17,7 +18,7 @@ import pytest
 
 from fake_server import AsyncFakeTransport, ChatApp, FakeStream, FakeTransport, create_app
 from fake_server.domain.requestlog import RequestLog, RequestRecord
-from fake_server.http.api import StreamAPI
+from fake_server.http.api import StreamAPI, parse_query
 from fake_server.http.context import RequestContext
 from fake_server.http.routing import Route, Router, route
 from tests.conftest import IN_PROCESS_URL, RawAPI
@@ -363,3 +364,11 @@ def test_server_only_routes_refuse_user_tokens(server_route: Route, raw: RawAPI)
     path = "/".join("x" if part.startswith("{") else part for part in server_route.path.split("/"))
     response = raw.request(server_route.method, path, token=raw.user_token("jane"), json={} if server_route.method != "GET" else None)
     assert error_of(response)[:2] == (403, 17)
+
+
+@pytest.mark.parametrize(
+    "raw", [b"", b"api_key=abc", b"a=1&b=&c&&d=x=y", b"a=%20b&c=+", b"k=1&k=2", b"=v&x=1", b"a=1;b=2", b"n=caf%C3%A9"]
+)
+def test_query_strings_parse_like_the_standard_library(raw: bytes) -> None:
+    expected = dict(parse_qsl(raw.decode("latin-1"), keep_blank_values=True))
+    assert parse_query(raw) == expected

@@ -171,29 +171,35 @@ def parse_draft(
     config: dict[str, Any] | None = None,
 ) -> Draft:
     """Validate a message object; custom keys are everything not built in (nor ignored)."""
-    now = core.app.clock.peek()
-    draft = Draft(
-        text=check_text(core, channel, raw.get("text"), config),
-        attachments=parse_attachments(raw.get("attachments")),
-        mentioned_user_ids=parse_mentions(core, raw.get("mentioned_users")),
-        show_in_channel=inputs.flag(raw.get("show_in_channel"), "message.show_in_channel"),
-        quoted_message_id=inputs.string(raw.get("quoted_message_id"), "message.quoted_message_id"),
-        silent=inputs.flag(raw.get("silent"), "message.silent"),
-        poll_id=inputs.string(raw.get("poll_id"), "message.poll_id"),
-    )
+    draft = Draft(text=check_text(core, channel, raw.get("text"), config))
+    # Absent and null fields keep the defaults; only given ones are validated (most messages
+    # carry little more than text, and this runs on every send).
+    get = raw.get
+    if get("attachments") is not None:
+        draft.attachments = parse_attachments(raw["attachments"])
+    if get("mentioned_users") is not None:
+        draft.mentioned_user_ids = parse_mentions(core, raw["mentioned_users"])
+    if get("show_in_channel") is not None:
+        draft.show_in_channel = inputs.flag(raw["show_in_channel"], "message.show_in_channel")
+    if get("quoted_message_id") is not None:
+        draft.quoted_message_id = inputs.string(raw["quoted_message_id"], "message.quoted_message_id")
+    if get("silent") is not None:
+        draft.silent = inputs.flag(raw["silent"], "message.silent")
+    if get("poll_id") is not None:
+        draft.poll_id = inputs.string(raw["poll_id"], "message.poll_id")
     if server_side:
-        draft.html = inputs.string(raw.get("html"), "message.html")
-        draft.mml = inputs.string(raw.get("mml"), "message.mml")
+        draft.html = inputs.string(get("html"), "message.html")
+        draft.mml = inputs.string(get("mml"), "message.mml")
     if not for_update:
-        kind = raw.get("type") or "regular"
+        kind = get("type") or "regular"
         if kind not in INPUT_TYPES:
             raise input_error(f'message.type must be one of {", ".join(INPUT_TYPES)}, got "{kind}"')
         draft.type = kind
-        draft.parent_id = inputs.string(raw.get("parent_id"), "message.parent_id")
-    if raw.get("pinned") is not None:
+        draft.parent_id = inputs.string(get("parent_id"), "message.parent_id")
+    if get("pinned") is not None:
         draft.pinned = inputs.flag(raw.get("pinned"), "message.pinned")
         if draft.pinned:
-            draft.pin_expires = parse_pin_expires(raw.get("pin_expires"), now)
+            draft.pin_expires = parse_pin_expires(raw.get("pin_expires"), core.app.clock.peek())
             draft.pinned_at = inputs.optional_time(raw.get("pinned_at"), "message.pinned_at")
     if raw.get("restricted_visibility") is not None:
         draft.restricted_visibility = inputs.string_list(

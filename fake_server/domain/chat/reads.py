@@ -48,9 +48,9 @@ def _counts_for(core: ChatCore, channel: Channel, message: Message, member: Memb
         return False
     if member.hide_messages_before is not None and message.created_at <= member.hide_messages_before:
         return False
-    if app.active_channel_mute(member.user_id, channel.cid) is not None:
+    if app.channel_mutes and app.active_channel_mute(member.user_id, channel.cid) is not None:
         return False
-    return app.active_user_mute(member.user_id, message.user_id) is None
+    return not app.user_mutes or app.active_user_mute(member.user_id, message.user_id) is None
 
 
 def read_events_on(core: ChatCore, channel: Channel, config: dict[str, Any] | None = None) -> bool:

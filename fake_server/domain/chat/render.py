@@ -256,7 +256,8 @@ def render_message(
 
 
 def effective_config(core: ChatCore, channel: Channel) -> dict[str, Any]:
-    return core.app.channel_types.effective(channel.type, channel.config_overrides)
+    """The channel's effective config, to read (shared within a request: never modify it)."""
+    return core.app.channel_types.effective_shared(channel.type, channel.config_overrides)
 
 
 def render_channel(
