@@ -205,13 +205,16 @@ class Channel:
     # listing pinned messages does not walk the whole history. See ``note_pinned``.
     pinned_ids: set[str] = field(default_factory=set)
 
+    # "type:id", computed once: a channel's type and id never change, and every rendering,
+    # event and index lookup reads it.
+    cid: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.cid = f"{self.type}:{self.id}"
+
     def note_pinned(self, message: Message) -> None:
         """Call whenever a message of this channel becomes pinned."""
         self.pinned_ids.add(message.id)
-
-    @property
-    def cid(self) -> str:
-        return f"{self.type}:{self.id}"
 
     @property
     def deleted(self) -> bool:

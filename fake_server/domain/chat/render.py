@@ -66,7 +66,7 @@ _MEMBER_STATUS = {INVITE_PENDING: "pending", INVITE_REJECTED: "rejected"}
 
 def render_member(core: ChatCore, channel: Channel, member: Member) -> dict[str, Any]:
     app = core.app
-    ban = app.active_ban(member.user_id, channel.cid)
+    ban = app.active_ban(member.user_id, channel.cid) if app.bans else None
     status = member.invite_status
     out: dict[str, Any] = {
         **member.custom,
@@ -78,7 +78,8 @@ def render_member(core: ChatCore, channel: Channel, member: Member) -> dict[str,
         "role": member_role(core, channel, member),
         "banned": ban is not None and not ban.shadow,
         "shadow_banned": ban is not None and ban.shadow,
-        "notifications_muted": app.active_channel_mute(member.user_id, channel.cid) is not None,
+        "notifications_muted": bool(app.channel_mutes)
+        and app.active_channel_mute(member.user_id, channel.cid) is not None,
         # models §3 choice: pending/rejected invites show their state, everyone else "member".
         "status": _MEMBER_STATUS.get(status or "", "member"),
     }
