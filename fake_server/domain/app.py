@@ -109,8 +109,12 @@ class ChatApp:
     # -- events ----------------------------------------------------------------------------------
 
     def emit(self, event_type: str, **payload: Any) -> Event:
-        event: Event = {"type": event_type, **payload}
-        event.setdefault("created_at", format_time(self.clock.now()))
+        return self.record_event({"type": event_type, **payload})
+
+    def record_event(self, event: Event) -> Event:
+        """Record an event built by the caller (``type`` first); ``created_at`` is added unless given."""
+        if "created_at" not in event:
+            event["created_at"] = format_time(self.clock.now())
         self.events.append(event)
         return event
 

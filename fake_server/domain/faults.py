@@ -35,6 +35,8 @@ class FaultInjector:
 
     def take(self, operation: str) -> Fault | None:
         """The fault to apply to this call of ``operation``, consuming one use of it."""
+        if not self._faults:
+            return None  # nothing armed, the usual case: no lock needed to see that
         with self._lock:
             for fault in self._faults:
                 if fault.operation in (operation, ANY_OPERATION):
@@ -54,7 +56,10 @@ class FaultInjector:
                 self._latency[operation] = seconds
 
     def latency_for(self, operation: str) -> float:
-        return self._latency.get(operation, self._latency.get(ANY_OPERATION, 0.0))
+        latency = self._latency
+        if not latency:
+            return 0.0
+        return latency.get(operation, latency.get(ANY_OPERATION, 0.0))
 
     def clear(self) -> None:
         with self._lock:

@@ -72,10 +72,11 @@ class ChatCore:
 
     def channel_event(self, event_type: str, target: Channel, /, **payload: Any) -> Event:
         """Record an event about ``target`` (cid, channel_id, channel_type and team added)."""
-        extra: dict[str, Any] = {"cid": target.cid, "channel_id": target.id, "channel_type": target.type}
+        event: dict[str, Any] = {"type": event_type, "cid": target.cid, "channel_id": target.id, "channel_type": target.type}
         if target.team is not None:
-            extra["team"] = target.team
-        return self.app.emit(event_type, **extra, **payload)
+            event["team"] = target.team
+        event.update(payload)
+        return self.app.record_event(event)
 
     # -- for other areas (users, moderation, push, configuration, exports) -----------------------
 
