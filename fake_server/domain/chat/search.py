@@ -112,7 +112,7 @@ def search(core: ChatCore, payload: dict[str, Any], viewer: str | None) -> dict[
     sorter = compile_sort(
         sort_spec,
         {
-            "relevance": SortField[Message]("relevance", lambda m: 0),
+            "relevance": SortField[Message]("relevance", lambda m: 0, constant=True),
             "id": SortField[Message]("id", lambda m: m.id),
             "created_at": SortField[Message]("created_at", lambda m: m.created_at),
             "updated_at": SortField[Message]("updated_at", lambda m: m.updated_at),

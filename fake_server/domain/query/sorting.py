@@ -20,6 +20,9 @@ class SortField(Generic[T]):
 
     name: str
     get: Callable[[T], object]
+    # Every item has the same value (e.g. search relevance without a relevance model): a
+    # stable sort on it changes nothing, so sorting skips it; cursors still carry it.
+    constant: bool = False
 
 
 def _keyed(
@@ -36,14 +39,17 @@ class Sorter(Generic[T]):
     ``None``), ready for cursors; ``directions`` pairs with it for :func:`keyset_page`.
     """
 
-    def __init__(self, chain: Sequence[tuple[str, int, Callable[[T], object]]]) -> None:
+    def __init__(
+        self, chain: Sequence[tuple[str, int, Callable[[T], object]]], constant: frozenset[str] = frozenset()
+    ) -> None:
         self._chain = tuple(chain)
+        self._sorted_by = tuple(link for link in reversed(self._chain) if link[0] not in constant)
         self.order: tuple[tuple[str, int], ...] = tuple((name, d) for name, d, _ in chain)
         self.directions: tuple[int, ...] = tuple(d for _, d, _ in chain)
 
     def __call__(self, items: Iterable[T]) -> list[T]:
         result = list(items)
-        for _, direction, get in reversed(self._chain):
+        for _, direction, get in self._sorted_by:
             if direction == 1:
                 result.sort(key=_keyed(get, ascending_key))
             else:
@@ -128,6 +134,7 @@ def compile_sort(
         raise ValueError(f"default/tiebreak sort field {name!r} is not defined")
 
     chain: list[tuple[str, int, Callable[[T], object]]] = []
+    constant = frozenset(name for name, known in fields.items() if known.constant)
     seen: set[str] = set()
     base = requested or [(name, direction) for name, direction in default]
     for name, direction in base:
@@ -137,4 +144,4 @@ def compile_sort(
         if name not in seen:
             chain.append((name, direction, resolve(name, from_request=False)))
             seen.add(name)
-    return Sorter(chain)
+    return Sorter(chain, constant)

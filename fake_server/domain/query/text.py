@@ -18,7 +18,9 @@ def tokens(text: str) -> list[str]:
 _CACHEABLE_LENGTH = 256
 
 
-@lru_cache(maxsize=8192)
+# Large enough for every message text of a big test app: search matches each candidate's
+# text, and re-tokenising on every query dominated searches of long channels.
+@lru_cache(maxsize=1 << 16)
 def _memo_tokens(text: str) -> tuple[str, ...]:
     return tuple(tokens(text))
 
