@@ -137,12 +137,11 @@ class FakeTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read()
         if self._api is not None and not _is_control(request):
-            incoming = _incoming(request, body)
-            outcome = self._api.serve_now(incoming)
-            if outcome is not None:
-                return _from_outcome(request, outcome)
-            # This request must wait (injected latency, a hook): serve it on a loop.
-            return _from_outcome(request, self._run(self._api.serve(incoming)))
+            step = self._api.serve_now(_incoming(request, body))
+            if isinstance(step, Outcome):
+                return _from_outcome(request, step)
+            # This request must wait (injected latency, a hook): finish it on a loop.
+            return _from_outcome(request, self._run(self._api.finish(step)))
         return _response(request, self._run(_call(self._app, _scope(request), body)))
 
     def _run(self, coroutine: Coroutine[Any, Any, _T]) -> _T:

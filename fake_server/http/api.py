@@ -48,9 +48,10 @@ class Incoming:
 
 
 @dataclass(slots=True)
-class _Admitted:
+class Waiting:
     """A request past routing, auth, rate limits and faults, ready for its handler."""
 
+    incoming: Incoming
     app: ChatApp
     route: Route
     ctx: RequestContext
@@ -63,10 +64,10 @@ class _Admitted:
 class StreamAPI:
     """Serves every Stream API route for all apps of a registry.
 
-    ``serve`` handles a request; ``serve_now`` does the same without an event loop and
-    answers None for the rare request that must wait (injected latency, or an app whose
-    hooks may hold the handler for up to a second) — in-process transports use it to skip
-    the ASGI machinery.
+    ``serve`` handles a request; ``serve_now`` does the same without an event loop, except
+    for the rare request that must wait (injected latency, or an app whose hooks may hold the
+    handler for up to a second), which it admits and returns for ``finish`` — in-process
+    transports use it to skip the ASGI machinery.
     """
 
     def __init__(self, registry: AppRegistry, routes: Iterable[Route]) -> None:
@@ -91,26 +92,30 @@ class StreamAPI:
         await _send(send, await self.serve(incoming))
 
     async def serve(self, incoming: Incoming) -> Outcome:
+        step = self.serve_now(incoming)
+        return step if isinstance(step, Outcome) else await self.finish(step)
+
+    def serve_now(self, incoming: Incoming) -> Outcome | Waiting:
+        """The outcome, or — for a request that must wait — the admitted request to hand to
+        ``finish`` on an event loop (it is already counted: never serve it again)."""
         step = self._admit(incoming)
         if isinstance(step, Outcome):
             return step
+        if step.latency or step.calls_out:
+            return step
+        return self._run(step)
+
+    async def finish(self, step: Waiting) -> Outcome:
+        """Serve an admitted request that must wait (injected latency, app hooks)."""
         if step.latency:
             await asyncio.sleep(step.latency)
         if step.calls_out:
             # A handler may wait up to a second on the app's before-send hook or command
             # handler: run it off the event loop so other apps and requests keep flowing.
-            return await asyncio.to_thread(self._run, incoming, step)
-        return self._run(incoming, step)
+            return await asyncio.to_thread(self._run, step)
+        return self._run(step)
 
-    def serve_now(self, incoming: Incoming) -> Outcome | None:
-        step = self._admit(incoming)
-        if isinstance(step, Outcome):
-            return step
-        if step.latency or step.calls_out:
-            return None
-        return self._run(incoming, step)
-
-    def _admit(self, incoming: Incoming) -> Outcome | _Admitted:
+    def _admit(self, incoming: Incoming) -> Outcome | Waiting:
         method, path, query, headers = incoming.method, incoming.path, incoming.query, incoming.headers
         started = incoming.started
         matched = self.router.match(method, path)
@@ -159,7 +164,8 @@ class StreamAPI:
             app=app, actor=actor, method=method, path=path, params=params, query=query,
             headers=headers, raw_body=incoming.body, base_url=incoming.base_url, registry=self.registry,
         )
-        return _Admitted(
+        return Waiting(
+            incoming=incoming,
             app=app,
             route=route,
             ctx=ctx,
@@ -169,8 +175,8 @@ class StreamAPI:
             calls_out=method != "GET" and _calls_out(app),
         )
 
-    def _run(self, incoming: Incoming, step: _Admitted) -> Outcome:
-        app, operation = step.app, step.route.operation
+    def _run(self, step: Waiting) -> Outcome:
+        incoming, app, operation = step.incoming, step.app, step.route.operation
         try:
             with app.serving():
                 result = step.route.handler(step.ctx)

@@ -181,6 +181,27 @@ class TestFaults:
         assert response.status_code == 200
         assert time.perf_counter() - started >= 0.02
 
+    def test_a_request_that_waits_is_counted_once(self, client: Any, chat_app: ChatApp) -> None:
+        chat_app.faults.set_latency("GetApp", 0.005)
+        first = client.get_app_settings().rate_limit().remaining
+        logged = len(chat_app.requests)
+        second = client.get_app_settings().rate_limit().remaining
+        assert first - second == 1
+        assert len(chat_app.requests) == logged + 1
+        chat_app.faults.fail_next("GetApp", 503, -1, message="first")
+        chat_app.faults.fail_next("GetApp", 502, -1, message="second")
+        with pytest.raises(Exception, match="first"):
+            client.get_app_settings()
+        with pytest.raises(Exception, match="second"):  # not consumed by the first call
+            client.get_app_settings()
+
+    @pytest.mark.asyncio
+    async def test_a_request_that_waits_is_counted_once_async(self, aclient: Any, chat_app: ChatApp) -> None:
+        chat_app.faults.set_latency("GetApp", 0.005)
+        first = (await aclient.get_app_settings()).rate_limit().remaining
+        second = (await aclient.get_app_settings()).rate_limit().remaining
+        assert first - second == 1
+
     def test_fault_on_any_operation(self, raw: RawAPI, chat_app: ChatApp) -> None:
         chat_app.faults.fail_next("*", 500, -1)
         assert raw.request("GET", "/tasks/x").status_code == 500
