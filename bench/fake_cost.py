@@ -77,7 +77,9 @@ class Canned:
     def asgi_app(self) -> Callable[..., Awaitable[None]]:
         """An ASGI app answering every request with this reply (a plain coroutine function, so
         uvicorn recognises the ASGI 3 interface)."""
+        # With its length, as the fake answers (without one uvicorn would switch to chunked).
         headers = [(k.encode(), v.encode()) for k, v in self.headers]
+        headers.append((b"content-length", str(len(self.content)).encode()))
         status, content = self.status, self.content
 
         async def app(scope: dict[str, Any], receive: Callable[[], Awaitable[Any]], send: Callable[[Any], Awaitable[None]]) -> None:
