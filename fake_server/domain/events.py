@@ -16,24 +16,21 @@ Subscriber = Callable[[Event], None]
 _DEFAULT_CAPACITY = 10_000
 
 
-class _Entry:
-    """One recorded event, kept as its JSON bytes until read.
+# One recorded event: (type, JSON bytes), decoded when read. Rendered events held as dicts
+# would be millions of objects for the garbage collector to walk on every full collection —
+# a cost every request of the app then pays; a tuple of a string and bytes is not even
+# tracked by the collector (CPython untracks such tuples), so recording an event adds nothing
+# for it to walk.
+_Entry = tuple[object, bytes]
 
-    Thousands of rendered events held as dicts would be millions of objects for the garbage
-    collector to walk on every full collection — a cost every request of the app then pays.
-    """
 
-    __slots__ = ("_decoded", "raw", "type")
+def _entry(event: Event) -> _Entry:
+    return event.get("type"), jsonio.dumps_to_keep(event)
 
-    def __init__(self, event: Event) -> None:
-        self.type = event.get("type")
-        self.raw = jsonio.dumps_to_keep(event)
-        self._decoded: Event | None = None
 
-    def event(self) -> Event:
-        if self._decoded is None:
-            self._decoded = jsonio.loads(self.raw)
-        return self._decoded
+def _decoded(entry: _Entry) -> Event:
+    decoded: Event = jsonio.loads(entry[1])
+    return decoded
 
 
 class EventLog:
@@ -46,7 +43,7 @@ class EventLog:
         self._sequence = 0
 
     def append(self, event: Event) -> None:
-        entry = _Entry(event)
+        entry = _entry(event)
         with self._lock:
             self._sequence += 1
             self._entries.append(entry)
@@ -70,14 +67,14 @@ class EventLog:
     def list(self, event_type: str | None = None) -> list[Event]:
         with self._lock:
             entries = list(self._entries)
-        return [e.event() for e in entries if event_type is None or e.type == event_type]
+        return [_decoded(e) for e in entries if event_type is None or e[0] == event_type]
 
     def since(self, mark: int) -> builtins.list[Event]:
         """The events recorded after ``total`` was ``mark`` (as many as the log still holds)."""
         with self._lock:
             fresh = self._sequence - mark
             entries = list(self._entries)[-fresh:] if fresh > 0 else []
-        return [e.event() for e in entries]
+        return [_decoded(e) for e in entries]
 
     def clear(self) -> None:
         with self._lock:

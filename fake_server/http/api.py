@@ -14,7 +14,6 @@ from fake_server import jsonio
 from fake_server.domain.auth import SERVER, Actor
 from fake_server.domain.errors import APIError
 from fake_server.domain.ratelimits import DEFAULT_LIMIT, WINDOW_SECONDS, RateLimitState
-from fake_server.domain.requestlog import RequestRecord
 from fake_server.http.context import RawResponse, RequestContext
 from fake_server.http.routing import Route, Router
 
@@ -338,21 +337,19 @@ def _record(
     actor: Actor | None,
 ) -> None:
     headers = incoming.headers
-    app.requests.append(
-        RequestRecord(
-            method=incoming.method,
-            path=incoming.path,
-            operation=operation,
-            query={k: v for k, v in incoming.query.items() if k != "api_key"},
-            status=outcome.status,
-            at=app.clock.peek(),
-            raw_body=incoming.body if "multipart" not in headers.get("content-type", "") else b"",
-            raw_response=jsonio.compact(outcome.body) if isinstance(outcome.body, bytes) else b"",
-            platform=_platform(actor, headers) if actor else "server_side",
-            user_id=actor.user_id if actor else None,
-            error_code=outcome.error_code,
-            path_params=params,
-        )
+    app.requests.add(
+        incoming.method,
+        incoming.path,
+        operation,
+        tuple((k, v) for k, v in incoming.query.items() if k != "api_key"),
+        outcome.status,
+        app.clock.peek(),
+        incoming.body if "multipart" not in headers.get("content-type", "") else b"",
+        jsonio.compact(outcome.body) if isinstance(outcome.body, bytes) else b"",
+        _platform(actor, headers) if actor else "server_side",
+        actor.user_id if actor else None,
+        outcome.error_code,
+        tuple(params.items()),
     )
 
 
