@@ -138,6 +138,17 @@ def wait_until_serving(base_url: str) -> None:
     raise RuntimeError(f"nothing serves {base_url}")
 
 
+def tracked_objects_kept(call: Callable[[], Any], calls: int = 1000) -> float:
+    """GC-tracked objects a call leaves alive, on average: every one is walked again by each
+    full collection, so what a stored message or log entry keeps decides that cost."""
+    gc.collect()
+    before = len(gc.get_objects())
+    for _ in range(calls):
+        call()
+    gc.collect()
+    return (len(gc.get_objects()) - before) / calls
+
+
 def timed(call: Callable[[], Any], calls: int) -> float:
     # Each block starts without garbage left by the previous one: a full collection owed to
     # another mode's allocations would otherwise land in whichever block comes next.
@@ -284,6 +295,14 @@ def main() -> None:
     print("  the canned reply from a bare ASGI app, i.e. what loopback HTTP alone costs there")
     report("sync", results)
     report("async", async_results)
+
+    kept = {workload: tracked_objects_kept(run) for workload, run in (
+        ("send_message", call(inproc, "send_message")), ("query_channels", call(inproc, "query_channels"))
+    )}
+    print(
+        "  objects the garbage collector tracks that a call leaves behind (state, logs): "
+        + ", ".join(f"{workload} {count:.2f}" for workload, count in kept.items())
+    )
 
     small = StreamChat("small-key", SECRET, base_url=BASE, transport=FakeTransport(fake))
     big = StreamChat("big-key", SECRET, base_url=BASE, transport=FakeTransport(fake))

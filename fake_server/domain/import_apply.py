@@ -228,9 +228,9 @@ class Applier:
                 self.outcome.count(self.outcome.skipped, "message")
                 return
             existing.text, existing.html = data["text"], html
-            existing.attachments = copy.deepcopy(data["attachments"])
+            existing.attachments = tuple(copy.deepcopy(data["attachments"]))
             existing.custom = copy.deepcopy(data["custom"])
-            existing.mentioned_user_ids = list(data["mentioned_user_ids"])
+            existing.mentioned_user_ids = tuple(data["mentioned_user_ids"])
             existing.deleted_at = data["deleted_at"]
             existing.updated_at = data["updated_at"] or now
             self.outcome.count(self.outcome.updated, "message")
@@ -240,7 +240,7 @@ class Applier:
             id=data["id"], cid=channel.cid, user_id=data["user_id"], created_at=created_at,
             updated_at=data["updated_at"] or created_at, text=data["text"], html=html,
             type="reply" if data["parent_id"] else data["type"],
-            attachments=copy.deepcopy(data["attachments"]), mentioned_user_ids=list(data["mentioned_user_ids"]),
+            attachments=tuple(copy.deepcopy(data["attachments"])), mentioned_user_ids=tuple(data["mentioned_user_ids"]),
             parent_id=data["parent_id"], show_in_channel=data["show_in_channel"] and data["parent_id"] is not None,
             silent=data["silent"], deleted_at=data["deleted_at"], custom=copy.deepcopy(data["custom"]),
         )
@@ -248,16 +248,13 @@ class Applier:
         if message.parent_id is not None:
             parent = store.messages.get(message.parent_id)
             if parent is not None:
-                parent.replies.append(message)
-                parent.replies.sort(key=lambda m: m.created_at)
+                parent.add_reply(message)
+                parent.replies = sorted(parent.replies, key=lambda m: m.created_at)
                 if message.deleted_at is None:
                     parent.reply_count += 1
                 else:
                     parent.deleted_reply_count += 1
-                if not parent.thread_participant_ids:
-                    parent.thread_participant_ids.append(parent.user_id)
-                if message.user_id not in parent.thread_participant_ids:
-                    parent.thread_participant_ids.append(message.user_id)
+                parent.add_thread_participant(message.user_id)
         if message.in_channel_list and message.deleted_at is None and (
             channel.last_message_at is None or created_at > channel.last_message_at
         ):

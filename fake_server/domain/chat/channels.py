@@ -396,7 +396,7 @@ def purge_messages(core: ChatCore, channel: Channel, doomed: list[Message]) -> N
     channel.messages[:] = [m for m in channel.messages if m.id not in gone]
     for message in channel.messages:
         if message.replies:
-            message.replies[:] = [r for r in message.replies if r.id not in gone]
+            message.replies = [r for r in message.replies if r.id not in gone]
 
 
 def recompute_last_message_at(core: ChatCore, channel: Channel) -> None:

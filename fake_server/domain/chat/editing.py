@@ -52,8 +52,8 @@ class NewContent:
     text: str
     html: str | None
     mml: str | None
-    attachments: list[dict[str, Any]]
-    mentioned_user_ids: list[str]
+    attachments: tuple[dict[str, Any], ...]
+    mentioned_user_ids: tuple[str, ...]
     quoted_message_id: str | None
     show_in_channel: bool
     custom: dict[str, Any]
@@ -93,7 +93,7 @@ def update_full(core: ChatCore, message: Message, raw: object, *, client_user: s
         pin = PinChange(draft.pinned, draft.pin_expires)
     new = NewContent(
         text=draft.text, html=html, mml=draft.mml if client_user is None else message.mml,
-        attachments=draft.attachments, mentioned_user_ids=draft.mentioned_user_ids,
+        attachments=tuple(draft.attachments), mentioned_user_ids=tuple(draft.mentioned_user_ids),
         quoted_message_id=draft.quoted_message_id,
         show_in_channel=draft.show_in_channel if message.parent_id is not None else False,
         custom=draft.custom, pin=pin,
@@ -144,9 +144,11 @@ def update_partial(core: ChatCore, message: Message, body: dict[str, Any], *, cl
         text=content.check_text(core, channel, text),
         html=inputs.string(html, "html"),
         mml=inputs.string(to_set.get("mml"), "mml") if client_user is None and "mml" in to_set else message.mml,
-        attachments=content.parse_attachments(to_set["attachments"]) if "attachments" in to_set else message.attachments,
+        attachments=(
+            tuple(content.parse_attachments(to_set["attachments"])) if "attachments" in to_set else message.attachments
+        ),
         mentioned_user_ids=(
-            content.parse_mentions(core, to_set["mentioned_users"]) if "mentioned_users" in to_set
+            tuple(content.parse_mentions(core, to_set["mentioned_users"])) if "mentioned_users" in to_set
             else message.mentioned_user_ids
         ),
         quoted_message_id=inputs.string(quoted, "quoted_message_id"),
@@ -234,10 +236,10 @@ def _pin(message: Message, change: PinChange, editor_id: str, now: datetime) -> 
 
 def record_history(core: ChatCore, message: Message, editor_id: str, at: datetime) -> None:
     """§3.11: keep the version *before* a change, attributed to who changed it and when."""
-    message.history.append(
+    message.add_history(
         HistoryEntry(
             seq=core.store.next_history_seq(), message_id=message.id, updated_by_id=editor_id, updated_at=at,
-            text=message.text, attachments=copy.deepcopy(message.attachments), is_deleted=message.deleted,
+            text=message.text, attachments=copy.deepcopy(list(message.attachments)), is_deleted=message.deleted,
             custom=copy.deepcopy(message.custom),
         )
     )
@@ -273,7 +275,7 @@ def delete(core: ChatCore, message: Message, *, hard: bool, deleted_by: str | No
     if hard:
         channels.purge_messages(core, channel, [message])
         if parent is not None:
-            parent.replies[:] = [r for r in parent.replies if r is not message]
+            parent.replies = [r for r in parent.replies if r is not message]
         channels.recompute_last_message_at(core, channel)
     reads.recount(core, channel)
     if emit:
@@ -359,7 +361,7 @@ def run_action(core: ChatCore, message_id: str, form_data: object, user_id: str)
     query = preview.giphy_query or ""
     if action == "shuffle":
         preview.giphy_index += 1
-        preview.attachments = [commands.giphy_attachment(query, preview.giphy_index, with_actions=True)]
+        preview.attachments = (commands.giphy_attachment(query, preview.giphy_index, with_actions=True),)
         preview.updated_at = core.app.clock.now()
         return preview
     if action == "cancel":
@@ -371,7 +373,7 @@ def run_action(core: ChatCore, message_id: str, form_data: object, user_id: str)
     now = core.app.clock.now()
     preview.type = "regular"
     preview.created_at = preview.updated_at = now
-    preview.attachments = [commands.giphy_attachment(query, preview.giphy_index, with_actions=False)]
+    preview.attachments = (commands.giphy_attachment(query, preview.giphy_index, with_actions=False),)
     preview.shadowed = bans.is_shadow_banned(core, user_id, channel.cid)
     messages.store(core, channel, preview, None)
     messages.publish(core, channel, preview, keep_hidden=False)
@@ -403,7 +405,7 @@ def _run_custom_action(core: ChatCore, message: Message, form_data: dict[str, An
             message.text = changes["text"]
             message.html = content.render_html(message.text)
         if isinstance(changes.get("attachments"), list):
-            message.attachments = [a for a in changes["attachments"] if isinstance(a, dict)]
+            message.attachments = tuple(a for a in changes["attachments"] if isinstance(a, dict))
         for key, value in changes.items():
             if key not in ("text", "attachments", "i18n", "show_in_channel", "silent", "type"):
                 message.custom[key] = value

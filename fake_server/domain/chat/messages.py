@@ -102,7 +102,7 @@ def send(
         id=message_id, cid=channel.cid, user_id=author.id, created_at=now, updated_at=now,
         text=draft.text, html=draft.html if draft.html is not None else content.render_html(draft.text),
         mml=draft.mml, type="reply" if parent is not None else draft.type,
-        attachments=draft.attachments, mentioned_user_ids=draft.mentioned_user_ids,
+        attachments=tuple(draft.attachments), mentioned_user_ids=tuple(draft.mentioned_user_ids),
         parent_id=draft.parent_id, show_in_channel=draft.show_in_channel and parent is not None,
         quoted_message_id=draft.quoted_message_id, silent=draft.silent,
         restricted_visibility=draft.restricted_visibility, poll_id=draft.poll_id, custom=draft.custom,
@@ -196,7 +196,7 @@ def post_operation_message(core: ChatCore, channel: Channel, raw: dict[str, Any]
 def store(core: ChatCore, channel: Channel, message: Message, parent: Message | None) -> None:
     core.store.add_message(channel, message)
     if parent is not None:
-        parent.replies.append(message)
+        parent.add_reply(message)
 
 
 def publish(
@@ -221,10 +221,7 @@ def publish(
         parent = core.store.messages.get(message.parent_id)
         if parent is not None:
             parent.reply_count += 1
-            if not parent.thread_participant_ids:
-                parent.thread_participant_ids.append(parent.user_id)
-            if message.user_id not in parent.thread_participant_ids:
-                parent.thread_participant_ids.append(message.user_id)
+            parent.add_thread_participant(message.user_id)
     if message.in_channel_list and not keep_hidden:
         for member in channel.members.values():
             if member.hidden and app.active_channel_mute(member.user_id, channel.cid) is None:
@@ -331,7 +328,7 @@ def _giphy_preview(core: ChatCore, message: Message, query: str) -> Message:
     message.type = "ephemeral"
     message.giphy_query = query
     message.giphy_index = commands.giphy_start_index(query)
-    message.attachments = [commands.giphy_attachment(query, message.giphy_index, with_actions=True)]
+    message.attachments = (commands.giphy_attachment(query, message.giphy_index, with_actions=True),)
     message.html = content.render_html(message.text)
     core.store.ephemeral[message.id] = message
     return message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -93,8 +94,11 @@ class Message:
     html: str = ""
     mml: str | None = None
     type: str = "regular"
-    attachments: list[dict[str, Any]] = field(default_factory=list)
-    mentioned_user_ids: list[str] = field(default_factory=list)
+    # Tuples, replaced whole on edits: most messages have none, and an empty tuple is
+    # shared, where an empty list per message is one more object for every full garbage
+    # collection to walk (thousands of stored messages made that cost visible per request).
+    attachments: tuple[dict[str, Any], ...] = ()
+    mentioned_user_ids: tuple[str, ...] = ()
     parent_id: str | None = None
     show_in_channel: bool = False
     quoted_message_id: str | None = None
@@ -117,16 +121,18 @@ class Message:
     custom: dict[str, Any] = field(default_factory=dict)
     reply_count: int = 0
     deleted_reply_count: int = 0
-    thread_participant_ids: list[str] = field(default_factory=list)
+    # Ids in order of first reply (the parent's author first); see ``add_reply``.
+    thread_participant_ids: tuple[str, ...] = ()
     # Keyed (user_id, type); insertion order is irrelevant (renderers sort by time).
     reactions: dict[tuple[str, str], Reaction] = field(default_factory=dict)
     # First time each reaction type was used, kept when the type's last reaction goes (§4.2).
     first_reaction_at: dict[str, datetime] = field(default_factory=dict)
     pending: bool = False
     pending_metadata: dict[str, str] | None = None
-    # Replies of a parent, in creation order (soft-deleted ones included).
-    replies: list[Message] = field(default_factory=list)
-    history: list[HistoryEntry] = field(default_factory=list)
+    # Replies of a parent, in creation order (soft-deleted ones included); a list from the
+    # first reply on (``add_reply``), like ``history`` from the first edit (``add_history``).
+    replies: Sequence[Message] = ()
+    history: Sequence[HistoryEntry] = ()
     # Giphy preview state (ephemeral messages only).
     giphy_query: str | None = None
     giphy_index: int = 0
@@ -146,6 +152,23 @@ class Message:
     def in_channel_list(self) -> bool:
         """Top-level messages and replies also shown in the channel."""
         return self.parent_id is None or self.show_in_channel
+
+    def add_reply(self, reply: Message) -> None:
+        replies = self.replies if isinstance(self.replies, list) else list(self.replies)
+        replies.append(reply)
+        self.replies = replies
+
+    def add_thread_participant(self, user_id: str) -> None:
+        """``user_id`` replied visibly: the thread's participants start with the parent's author."""
+        participants = self.thread_participant_ids or (self.user_id,)
+        if user_id not in participants:
+            participants = (*participants, user_id)
+        self.thread_participant_ids = participants
+
+    def add_history(self, entry: HistoryEntry) -> None:
+        history = self.history if isinstance(self.history, list) else list(self.history)
+        history.append(entry)
+        self.history = history
 
     def pinned_now(self, now: datetime) -> bool:
         return self.pinned and (self.pin_expires is None or self.pin_expires > now)

@@ -43,7 +43,7 @@ def delete_user_content(
                 message.deleted_with_user = True
             elif messages == "pruning":
                 message.text, message.html, message.mml = "", "", None
-                message.attachments, message.custom, message.mentioned_user_ids = [], {}, []
+                message.attachments, message.custom, message.mentioned_user_ids = (), {}, ()
             deleted_messages += 1
     if conversations is not None:
         for channel in [ch for ch in core.store.channels_of(user_id) if len(ch.members) == 2]:
