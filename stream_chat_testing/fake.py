@@ -476,10 +476,8 @@ class Seeder:
             headers={"Authorization": token, "stream-auth-type": "jwt"},
             params={"api_key": handle.api_key},
         )
-        outbound: Any = getattr(app, "outbound", None)
         quiet = contextlib.ExitStack()
-        if hasattr(outbound, "suppressed"):
-            quiet.enter_context(outbound.suppressed())
+        quiet.enter_context(app.outbound.suppressed())
         try:
             user_docs = [{"id": u} if isinstance(u, str) else dict(u) for u in users]
             if user_docs:
