@@ -70,6 +70,17 @@ def test_send_message_errors(client: Any, channel: Any, raw: Any) -> None:
         channel.send_message({"text": "x", "mentioned_users": ["ghost"]}, "ann")
     with api_error(413, 22):
         channel.send_message({"text": "x", "blob": "y" * 6000}, "ann")
+    for field, value, expected in (
+        ("silent", "yes", "boolean"), ("show_in_channel", 1, "boolean"),
+        ("quoted_message_id", 5, "string"), ("poll_id", [], "string"), ("mentioned_users", "bob", "array"),
+    ):
+        with api_error(400, 4, expected):
+            channel.send_message({"text": "x", field: value}, "ann")
+    nulls = channel.send_message(
+        {"text": "x", "silent": None, "attachments": None, "mentioned_users": None, "quoted_message_id": None}, "ann"
+    )["message"]
+    assert (nulls["silent"], nulls["attachments"], nulls["mentioned_users"]) == (False, [], [])
+    assert "quoted_message_id" not in nulls
     channel.update_partial({"config_overrides": {"max_message_length": 5}})
     with api_error(400, 20):
         channel.send_message({"text": "123456"}, "ann")
