@@ -47,7 +47,7 @@ class Incoming:
 
 
 @dataclass(slots=True)
-class Waiting:
+class Admitted:
     """A request past routing, auth, rate limits and faults, ready for its handler."""
 
     incoming: Incoming
@@ -94,7 +94,7 @@ class StreamAPI:
         step = self.serve_now(incoming)
         return step if isinstance(step, Outcome) else await self.finish(step)
 
-    def serve_now(self, incoming: Incoming) -> Outcome | Waiting:
+    def serve_now(self, incoming: Incoming) -> Outcome | Admitted:
         """The outcome, or — for a request that must wait — the admitted request to hand to
         ``finish`` on an event loop (it is already counted: never serve it again)."""
         step = self._admit(incoming)
@@ -104,7 +104,7 @@ class StreamAPI:
             return step
         return self._run(step)
 
-    async def finish(self, step: Waiting) -> Outcome:
+    async def finish(self, step: Admitted) -> Outcome:
         """Serve an admitted request that must wait (injected latency, app hooks)."""
         if step.latency:
             await asyncio.sleep(step.latency)
@@ -114,7 +114,7 @@ class StreamAPI:
             return await asyncio.to_thread(self._run, step)
         return self._run(step)
 
-    def _admit(self, incoming: Incoming) -> Outcome | Waiting:
+    def _admit(self, incoming: Incoming) -> Outcome | Admitted:
         method, path, query, headers = incoming.method, incoming.path, incoming.query, incoming.headers
         started = incoming.started
         matched = self.router.match(method, path)
@@ -163,7 +163,7 @@ class StreamAPI:
             app=app, actor=actor, method=method, path=path, params=params, query=query,
             headers=headers, raw_body=incoming.body, base_url=incoming.base_url, registry=self.registry,
         )
-        return Waiting(
+        return Admitted(
             incoming=incoming,
             app=app,
             route=route,
@@ -174,7 +174,7 @@ class StreamAPI:
             calls_out=method != "GET" and _calls_out(app),
         )
 
-    def _run(self, step: Waiting) -> Outcome:
+    def _run(self, step: Admitted) -> Outcome:
         incoming, app, operation = step.incoming, step.app, step.route.operation
         try:
             with app.serving():
