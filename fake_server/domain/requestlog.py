@@ -76,14 +76,6 @@ _Row = tuple[
 ]
 
 
-def _row(sequence: int, record: RequestRecord) -> _Row:
-    return (
-        sequence, record.method, record.path, record.operation, tuple(record.query.items()), record.status,
-        record.at, record.raw_body, record.raw_response, record.platform, record.user_id, record.error_code,
-        tuple(record.path_params.items()),
-    )
-
-
 def _record_of(row: _Row) -> RequestRecord:
     _, method, path, operation, query, status, at, raw_body, raw_response, platform, user_id, error_code, params = row
     return RequestRecord(
@@ -115,10 +107,11 @@ class RequestLog:
         self._lock = threading.Lock()
 
     def append(self, record: RequestRecord) -> None:
-        with self._lock:
-            self._sequence += 1
-            self._keep(_row(self._sequence, record))
-            self._read[self._sequence] = record
+        self.add(
+            record.method, record.path, record.operation, tuple(record.query.items()), record.status, record.at,
+            record.raw_body, record.raw_response, record.platform, record.user_id, record.error_code,
+            tuple(record.path_params.items()), record=record,
+        )
 
     def add(
         self,
@@ -134,8 +127,11 @@ class RequestLog:
         user_id: str | None,
         error_code: int | None,
         path_params: tuple[tuple[str, str], ...],
+        *,
+        record: RequestRecord | None = None,
     ) -> None:
-        """Record a request from its parts (what the dispatcher calls on every request)."""
+        """Record a request from its parts (what the dispatcher calls on every request);
+        ``record`` is what ``list`` answers for it, when the caller already has one."""
         with self._lock:
             self._sequence += 1
             row: _Row = (
@@ -143,6 +139,8 @@ class RequestLog:
                 user_id, error_code, path_params,
             )
             self._keep(row)
+            if record is not None:
+                self._read[self._sequence] = record
 
     def _keep(self, row: _Row) -> None:
         rows = self._rows

@@ -204,10 +204,6 @@ class UserDirectory:
             memo[user.id] = hit
         return hit[2]
 
-    def embed(self, user: User) -> dict[str, Any]:
-        """``render`` for embedding (see ``embed_id``): shared within a request, never modify it."""
-        return self._memoized(user)
-
     def embed_id(self, user_id: str) -> dict[str, Any]:
         """Like ``render_id``, for embedding in a response or event that is encoded as is:
         during a request every embedding of a user shares one rendering, which callers must

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -83,7 +84,7 @@ class Router:
         self._root = _Node()
         self.routes: list[Route] = []
         # Recent answers by (verb, raw path): clients repeat the same few paths.
-        self._recent: dict[tuple[str, str], tuple[Route, dict[str, str]] | None] = {}
+        self._recent = lru_cache(maxsize=_RECENT_PATHS)(self._match)
         for item in routes:
             self.add(item)
 
@@ -98,7 +99,7 @@ class Router:
                     raise ValueError(f"duplicate route {item.method} {item.path}")
                 node.greedy[item.method] = item
                 self.routes.append(item)
-                self._recent.clear()
+                self._recent.cache_clear()
                 return
             if segment.startswith("{"):
                 if node.param is None:
@@ -110,18 +111,11 @@ class Router:
             raise ValueError(f"duplicate route {item.method} {item.path}")
         node.routes[item.method] = item
         self.routes.append(item)
-        self._recent.clear()
+        self._recent.cache_clear()
 
     def match(self, method: str, raw_path: str) -> tuple[Route, dict[str, str]] | None:
         """The route and its path parameters (a fresh dict each call), or None."""
-        key = (method, raw_path)
-        try:
-            known = self._recent[key]
-        except KeyError:
-            known = self._match(method, raw_path)
-            if len(self._recent) >= _RECENT_PATHS:
-                self._recent.clear()
-            self._recent[key] = known
+        known = self._recent(method, raw_path)
         return None if known is None else (known[0], dict(known[1]))
 
     def _match(self, method: str, raw_path: str) -> tuple[Route, dict[str, str]] | None:

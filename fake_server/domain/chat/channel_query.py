@@ -158,7 +158,7 @@ def _build_channel_schema(core: ChatCore, viewer: str | None) -> Schema[Channel]
     ]
     return Schema(
         fields={f.name: f for f in fields},
-        custom_get=lambda ch, key: ch.custom.get(key, MISSING),
+        custom_get=_custom_value,
         name="filter_conditions",
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 INVITE_PENDING = "pending"
 INVITE_ACCEPTED = "accepted"
@@ -83,6 +83,17 @@ class HistoryEntry:
     custom: dict[str, Any]
 
 
+_Item = TypeVar("_Item")
+
+
+def _appended(items: Sequence[_Item], item: _Item) -> list[_Item]:
+    """``items`` with ``item`` added: the list itself once there is one (a shared empty tuple
+    until the first item, so most messages carry no list of their own)."""
+    grown = items if isinstance(items, list) else list(items)
+    grown.append(item)
+    return grown
+
+
 @dataclass(slots=True, eq=False)
 class Message:
     id: str
@@ -121,7 +132,7 @@ class Message:
     custom: dict[str, Any] = field(default_factory=dict)
     reply_count: int = 0
     deleted_reply_count: int = 0
-    # Ids in order of first reply (the parent's author first); see ``add_reply``.
+    # Ids in order of first reply (the parent's author first); see ``add_thread_participant``.
     thread_participant_ids: tuple[str, ...] = ()
     # Keyed (user_id, type); insertion order is irrelevant (renderers sort by time).
     reactions: dict[tuple[str, str], Reaction] = field(default_factory=dict)
@@ -154,9 +165,7 @@ class Message:
         return self.parent_id is None or self.show_in_channel
 
     def add_reply(self, reply: Message) -> None:
-        replies = self.replies if isinstance(self.replies, list) else list(self.replies)
-        replies.append(reply)
-        self.replies = replies
+        self.replies = _appended(self.replies, reply)
 
     def add_thread_participant(self, user_id: str) -> None:
         """``user_id`` replied visibly: the thread's participants start with the parent's author."""
@@ -166,9 +175,7 @@ class Message:
         self.thread_participant_ids = participants
 
     def add_history(self, entry: HistoryEntry) -> None:
-        history = self.history if isinstance(self.history, list) else list(self.history)
-        history.append(entry)
-        self.history = history
+        self.history = _appended(self.history, entry)
 
     def pinned_now(self, now: datetime) -> bool:
         return self.pinned and (self.pin_expires is None or self.pin_expires > now)

@@ -41,9 +41,7 @@ _CAPABILITIES: tuple[tuple[str, str | None], ...] = (
 
 def user(core: ChatCore, user_id: str) -> dict[str, Any]:
     """A user embedded in a chat record (shared within a request: never modify it)."""
-    users = core.app.users
-    found = users.by_id.get(user_id)
-    return users.embed_id(user_id) if found is None else users.embed(found)
+    return core.app.users.embed_id(user_id)
 
 
 # -- members and reads ------------------------------------------------------------------------
